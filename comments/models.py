@@ -1,0 +1,200 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from reviews.models import Review
+
+PATH_STEP = 10  # digits per level of the materialized path; ids up to 9,999,999,999
+
+
+class CommentQuerySet(models.QuerySet):
+    def approved(self):
+        """Comments every reader may see."""
+        return self.filter(status=Comment.Status.APPROVED)
+
+    def for_thread(self, review, *, include_ids=()):
+        """A review's whole visible tree in display order, in one query.
+
+        `include_ids` adds the caller's own held comments (their session), which nobody else sees.
+        """
+        visible = Q(status=Comment.Status.APPROVED)
+        if include_ids:
+            visible |= Q(pk__in=list(include_ids), status=Comment.Status.PENDING)
+        return self.filter(visible, review=review).select_related("user").order_by("path")
+
+
+class Comment(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        APPROVED = "approved", "Approved"
+        SPAM = "spam", "Spam"
+        REMOVED = "removed", "Removed"
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="comments")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
+    # Materialized path of zero-padded ids ("0000000012/0000000045"): ordering by it yields
+    # the thread depth-first in the order written, so a review's tree is one query.
+    path = models.CharField(max_length=255, blank=True, editable=False)
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    name = models.CharField(max_length=80)
+    email = models.EmailField(max_length=254)
+    url = models.URLField("website", max_length=200, blank=True)
+    body = models.TextField()
+    rating = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="A reader's score out of 10 (top-level comments only)."
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    held_reason = models.CharField(max_length=200, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="comments",
+    )
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    moderated_at = models.DateTimeField(null=True, blank=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    is_erased = models.BooleanField(default=False, help_text="Erased on a privacy request.")
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["path"]
+        indexes = [
+            models.Index(fields=["review", "status", "path"], name="comment_thread_idx"),
+            models.Index(fields=["status", "created_at"], name="comment_queue_idx"),
+            models.Index(fields=["email"], name="comment_email_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "approved", "spam", "removed"]),
+                name="comment_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True)
+                | (Q(parent__isnull=True) & Q(rating__gte=1) & Q(rating__lte=10)),
+                name="comment_rating_top_level_1_10",
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("pk")), name="comment_not_own_parent"
+            ),
+        ]
+        # A reply's review must equal its parent's review: enforced by a database trigger
+        # (see migration comments/0002), since a check constraint cannot look at another row.
+
+    def __str__(self):
+        return f"{self.name} on {self.review}"
+
+    def save(self, *args, **kwargs):
+        adding = self._state.adding
+        if self.parent_id and adding:
+            self.depth = self.parent.depth + 1
+        super().save(*args, **kwargs)
+        if adding or not self.path:
+            own = str(self.pk).zfill(PATH_STEP)
+            self.path = f"{self.parent.path}/{own}" if self.parent_id else own
+            type(self).objects.filter(pk=self.pk).update(path=self.path, depth=self.depth)
+
+    def get_absolute_url(self):
+        return reverse("comments:permalink", kwargs={"pk": self.pk})
+
+    @property
+    def is_public(self):
+        return self.status == self.Status.APPROVED
+
+
+class ModerationLog(models.Model):
+    """Who did what to a comment, and when: the audit trail."""
+
+    class Action(models.TextChoices):
+        APPROVE = "approve", "Approved"
+        UNAPPROVE = "unapprove", "Unapproved"
+        SPAM = "spam", "Marked as spam"
+        REMOVE = "remove", "Removed"
+        EDIT = "edit", "Edited"
+        ERASE = "erase", "Erased (privacy request)"
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="moderation_log")
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=12, choices=Action.choices)
+    from_status = models.CharField(max_length=10, blank=True)
+    to_status = models.CharField(max_length=10, blank=True)
+    note = models.TextField(blank=True, help_text="For edits: the text before the change.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["comment", "-created_at"])]
+
+    def __str__(self):
+        return (
+            f"{self.get_action_display()} by {self.moderator} at {self.created_at:%Y-%m-%d %H:%M}"
+        )
+
+
+class BlocklistEntry(models.Model):
+    class Kind(models.TextChoices):
+        EMAIL = "email", "Email address"
+        IP = "ip", "IP address"
+        WORD = "word", "Word or phrase"
+
+    kind = models.CharField(max_length=5, choices=Kind.choices)
+    value = models.CharField(max_length=254, help_text="Matched case-insensitively.")
+    note = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "value"]
+        verbose_name_plural = "blocklist entries"
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "value"], name="blocklist_unique"),
+            models.CheckConstraint(
+                condition=Q(kind__in=["email", "ip", "word"]), name="blocklist_kind_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.value}"
+
+
+class VerifiedEmail(models.Model):
+    """An address whose owner clicked a confirmation link: trusted under `first_time`."""
+
+    email = models.EmailField(max_length=254, unique=True)
+    verified_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.email
+
+
+class Subscription(models.Model):
+    """A reader's request to be mailed approved replies to one comment (double opt-in)."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="subscriptions")
+    email = models.EmailField(max_length=254)
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "email"], name="subscription_unique")
+        ]
+
+    def __str__(self):
+        return f"Replies to comment {self.comment_id}"
+
+    @property
+    def is_active(self):
+        return self.confirmed_at is not None and self.unsubscribed_at is None

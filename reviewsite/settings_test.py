@@ -1,0 +1,16 @@
+"""Test settings: production settings with test-only values where a test run needs them."""
+
+import os
+import tempfile
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-0123456789")
+os.environ.setdefault("STATIC_NO_MANIFEST", "1")  # no collectstatic before tests
+os.environ.setdefault("SECURE_COOKIES", "0")  # the live server speaks plain HTTP
+os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
+os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="reviewsite-test-media-"))
+os.environ.setdefault("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
+
+from .settings import *  # noqa: E402,F403
+
+# Fast hashing: tests create many users.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,35 @@
+from django.conf import settings
+from django.contrib import admin
+from django.db import connection
+from django.http import HttpResponse
+from django.urls import include, path, re_path
+from django.views.static import serve
+
+
+def healthz(request):
+    """200 "ok" when the app and its database answer (for load balancers and uptime checks)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception:
+        return HttpResponse("database unavailable", status=503, content_type="text/plain")
+    return HttpResponse("ok", content_type="text/plain")
+
+
+admin.site.site_header = f"{settings.SITE_NAME} administration"
+admin.site.site_title = settings.SITE_NAME
+admin.site.site_url = "/"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
+    path("moderation/", include("comments.moderation_urls")),
+    path("", include("comments.urls")),
+    path("", include("films.urls")),
+    path("", include("reviews.urls")),
+]
+
+if settings.SERVE_MEDIA:
+    urlpatterns += [
+        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    ]
