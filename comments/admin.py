@@ -1,1 +1,228 @@
-# Register your models here.
+from django import forms
+from django.contrib import admin, messages
+from django.utils import timezone
+from django.utils.text import Truncator
+from django.utils.translation import ngettext
+
+from films.admin import SiteFieldsAdminMixin
+
+from .models import BlocklistEntry, Comment, ModerationLog, Subscription, VerifiedEmail
+from .moderation import STATUS_ACTION, apply_action, edit_comment
+from .privacy_admin import erase_commenter_data, export_commenter_data
+
+
+class ModerationLogInline(admin.TabularInline):
+    """The comment's audit trail, newest first; nobody edits history."""
+
+    model = ModerationLog
+    fields = ["created_at", "action", "moderator", "from_status", "to_status", "note"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "moderation history"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+def _moderate(modeladmin, request, queryset, action, done):
+    """Moves the selected comments through comments.moderation and says how many changed."""
+    changed = apply_action(comments=queryset, action=action, moderator=request.user)
+    if changed:
+        modeladmin.message_user(
+            request,
+            ngettext("%(count)d comment %(done)s.", "%(count)d comments %(done)s.", changed)
+            % {"count": changed, "done": done},
+            messages.SUCCESS,
+        )
+    else:
+        modeladmin.message_user(
+            request, f"No comment changed: the selected ones were already {done}.", messages.INFO
+        )
+
+
+@admin.action(permissions=["change"], description="Approve selected comments")
+def approve_comments(modeladmin, request, queryset):
+    _moderate(modeladmin, request, queryset, ModerationLog.Action.APPROVE, "approved")
+
+
+@admin.action(permissions=["change"], description="Mark selected comments as spam")
+def mark_spam(modeladmin, request, queryset):
+    _moderate(modeladmin, request, queryset, ModerationLog.Action.SPAM, "marked as spam")
+
+
+@admin.action(permissions=["change"], description="Remove selected comments")
+def remove_comments(modeladmin, request, queryset):
+    _moderate(modeladmin, request, queryset, ModerationLog.Action.REMOVE, "removed")
+
+
+@admin.action(permissions=["change"], description="Unapprove selected comments (back to the queue)")
+def unapprove_comments(modeladmin, request, queryset):
+    _moderate(modeladmin, request, queryset, ModerationLog.Action.UNAPPROVE, "unapproved")
+
+
+@admin.register(Comment)
+class CommentAdmin(SiteFieldsAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "short_body", "review", "status", "created_at", "depth"]
+    list_filter = ["status", ("review", admin.RelatedOnlyFieldListFilter), "created_at"]
+    list_select_related = ["review"]
+    search_fields = ["name", "email", "body", "ip_address"]
+    date_hierarchy = "created_at"
+    # A list, so later work (privacy export/erase) can add its actions here.
+    actions = [
+        approve_comments,
+        mark_spam,
+        remove_comments,
+        unapprove_comments,
+        export_commenter_data,
+        erase_commenter_data,
+    ]
+    fieldsets = [
+        (None, {"fields": ["review", "parent", "status", "held_reason"]}),
+        ("Comment", {"fields": ["name", "email", "url", "body", "rating"]}),
+        (
+            "Where it came from",
+            {"fields": ["user", "ip_address", "user_agent", "created_at", "edited_at"]},
+        ),
+        (
+            "Moderation",
+            {"fields": ["moderated_by", "moderated_at", "is_erased", "path", "depth"]},
+        ),
+    ]
+    # Moving a comment between reviews or parents breaks the thread (the database refuses it);
+    # a rating is the reader's own. Status changes go through the moderation service.
+    readonly_fields = [
+        "review",
+        "parent",
+        "held_reason",
+        "rating",
+        "user",
+        "ip_address",
+        "user_agent",
+        "created_at",
+        "edited_at",
+        "moderated_by",
+        "moderated_at",
+        "is_erased",
+        "path",
+        "depth",
+    ]
+    inlines = [ModerationLogInline]
+
+    @admin.display(description="comment")
+    def short_body(self, obj):
+        return Truncator(obj.body).chars(80)
+
+    def has_add_permission(self, request):
+        # Comments come from readers on the site (authors reply there too, marked as author).
+        return False
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        # Moderation never hard-deletes what a reader wrote: use Remove instead.
+        actions.pop("delete_selected", None)
+        return actions
+
+    def save_model(self, request, obj, form, change):
+        new_status, new_body = obj.status, obj.body
+        # Status and text change through the moderation services, which keep the audit trail.
+        obj.status = form.initial.get("status", obj.status)
+        obj.body = form.initial.get("body", obj.body)
+        details = [name for name in ("name", "email", "url") if name in form.changed_data]
+        if details:
+            ModerationLog.objects.create(
+                comment=obj,
+                moderator=request.user,
+                action=ModerationLog.Action.EDIT,
+                from_status=obj.status,
+                to_status=obj.status,
+                note="; ".join(f"{name} was “{form.initial.get(name, '')}”" for name in details),
+            )
+        super().save_model(request, obj, form, change)
+        edit_comment(comment=obj, body=new_body, moderator=request.user)
+        if new_status != obj.status:
+            apply_action(comments=[obj], action=STATUS_ACTION[new_status], moderator=request.user)
+
+
+@admin.register(ModerationLog)
+class ModerationLogAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "action", "comment", "moderator", "from_status", "to_status"]
+    list_filter = ["action", "moderator", "created_at"]
+    list_select_related = ["comment", "moderator"]
+    search_fields = ["comment__name", "comment__body", "note"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class BlocklistEntryForm(forms.ModelForm):
+    class Meta:
+        model = BlocklistEntry
+        fields = ["kind", "value", "note"]
+
+    def clean_value(self):
+        # Matched case-insensitively, so store one spelling: the duplicate check then works.
+        return self.cleaned_data["value"].strip().lower()
+
+
+@admin.register(BlocklistEntry)
+class BlocklistEntryAdmin(admin.ModelAdmin):
+    form = BlocklistEntryForm
+    list_display = ["kind", "value", "note", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["value", "note"]
+
+
+@admin.action(permissions=["change"], description="Unsubscribe selected")
+def unsubscribe(modeladmin, request, queryset):
+    count = queryset.filter(unsubscribed_at__isnull=True).update(unsubscribed_at=timezone.now())
+    modeladmin.message_user(
+        request,
+        ngettext("%d subscription ended.", "%d subscriptions ended.", count) % count,
+        messages.SUCCESS,
+    )
+
+
+@admin.register(Subscription)
+class SubscriptionAdmin(admin.ModelAdmin):
+    """Read-mostly: readers subscribe and confirm on the site; staff can only end one."""
+
+    list_display = ["email", "comment", "created_at", "confirmed_at", "unsubscribed_at"]
+    list_filter = [
+        ("confirmed_at", admin.EmptyFieldListFilter),
+        ("unsubscribed_at", admin.EmptyFieldListFilter),
+    ]
+    list_select_related = ["comment"]
+    search_fields = ["email"]
+    fields = ["comment", "email", "created_at", "confirmed_at", "unsubscribed_at"]
+    readonly_fields = ["comment", "email", "created_at", "confirmed_at", "unsubscribed_at"]
+    actions = [unsubscribe]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(VerifiedEmail)
+class VerifiedEmailAdmin(admin.ModelAdmin):
+    """Read-mostly: addresses get here by their owner clicking a confirmation link."""
+
+    list_display = ["email", "verified_at"]
+    search_fields = ["email"]
+    fields = ["email", "verified_at"]
+    readonly_fields = ["email", "verified_at"]
+
+    def has_add_permission(self, request):
+        return False

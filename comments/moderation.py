@@ -1,9 +1,29 @@
-"""Moderation decisions on comments: reversible state changes with an audit trail."""
+"""Moderation decisions on comments: the policy for new comments, reversible state changes
+with an audit trail, and edits by moderators.
 
+INTERFACE (used by comments/services.py, comments/views.py, comments/admin.py):
+- initial_status(*, comment, request) -> (status, reason): the status a new, unsaved comment
+  starts in under settings.COMMENTS_MODERATION and the blocklist.
+- remember_commenter(*, response, comment, request=None): adds the saved comment to the signed
+  "commenter_proof" cookie, the browser's proof that it wrote earlier comments.
+- apply_action(*, comments, action, moderator) -> int: approve / unapprove / spam / remove.
+- undo_last(*, comments, moderator) -> int: puts each comment back where this moderator found it.
+- edit_comment(*, comment, body, moderator) -> bool: changes a comment's text, logging the old one.
+- is_moderator(user) -> bool: may use the queue (superusers and the Moderators group).
+"""
+
+import ipaddress
+import re
+from functools import partial
+
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from .models import Comment, ModerationLog
+from . import notifications
+from .models import BlocklistEntry, Comment, ModerationLog, VerifiedEmail
+from .spam import client_ip
 
 # action -> the status it leads to
 ACTION_STATUS = {
@@ -12,12 +32,195 @@ ACTION_STATUS = {
     ModerationLog.Action.SPAM: Comment.Status.SPAM,
     ModerationLog.Action.REMOVE: Comment.Status.REMOVED,
 }
+# status -> the action that leads back to it (used by undo)
+STATUS_ACTION = {status: action for action, status in ACTION_STATUS.items()}
+
+MODERATORS_GROUP = "Moderators"
+TRUSTED_GROUPS = ("Authors", "Moderators")
+
+PROOF_COOKIE = "commenter_proof"
+PROOF_SALT = "comments.commenter-proof"
+PROOF_MAX_AGE = 365 * 24 * 3600
+PROOF_KEEP = 20  # the most recent comment ids the cookie remembers
+
+# A link is "http://", "https://" or a bare "www." not already part of one of those.
+LINK_RE = re.compile(r"https?://|(?<![/\w.])www\.", re.IGNORECASE)
+
+REASON_ALL = "Every comment is held for moderation."
+REASON_FIRST_TIME = "First comment from this commenter"
+
+
+def is_moderator(user) -> bool:
+    """May use the moderation queue: active superusers and members of Moderators."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or user.groups.filter(name=MODERATORS_GROUP).exists()
+
+
+def _is_trusted_user(user) -> bool:
+    """Site staff (authors, moderators, superusers) signed in: approved under any policy."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return (
+        user.is_superuser or user.is_staff or user.groups.filter(name__in=TRUSTED_GROUPS).exists()
+    )
+
+
+# --- Blocklist
+
+
+def _word_pattern(word):
+    # Whole words only, so "ass" does not catch "classic"; phrases match as typed.
+    return re.compile(rf"(?<!\w){re.escape(word)}(?!\w)", re.IGNORECASE)
+
+
+def _ip_matches(ip, entry):
+    if not ip:
+        return False
+    try:
+        if "/" in entry:
+            return ipaddress.ip_address(ip) in ipaddress.ip_network(entry, strict=False)
+        return ipaddress.ip_address(ip) == ipaddress.ip_address(entry)
+    except ValueError:
+        return False
+
+
+def _email_matches(email, entry):
+    email, entry = email.strip().casefold(), entry.strip().casefold()
+    if entry.startswith("@"):  # "@example.com" blocks a whole domain
+        return email.endswith(entry)
+    return email == entry
+
+
+def _blocklist():
+    # Read fresh each time: one small query per posted comment, and an entry a moderator adds
+    # in the admin works at once.
+    entries = {kind: [] for kind in BlocklistEntry.Kind.values}
+    for kind, value in BlocklistEntry.objects.values_list("kind", "value"):
+        if value.strip():
+            entries[kind].append(value.strip())
+    return entries
+
+
+def count_links(text) -> int:
+    return len(LINK_RE.findall(text or ""))
+
+
+# --- Policy
+
+
+def _proof_ids(request):
+    """Comment ids the browser's signed cookie says it wrote (newest last)."""
+    if request is None:
+        return []
+    value = request.get_signed_cookie(
+        PROOF_COOKIE, default="", salt=PROOF_SALT, max_age=PROOF_MAX_AGE
+    )
+    ids = []
+    for part in value.split(","):
+        if part.isdigit():
+            ids.append(int(part))
+    return ids[-PROOF_KEEP:]
+
+
+def is_returning(*, email, request) -> bool:
+    """Proof, not a claim: an approved earlier comment by this browser with the same email,
+    or an address its owner verified through a link we mailed."""
+    if not email:
+        return False
+    if VerifiedEmail.objects.filter(email__iexact=email).exists():
+        return True
+    ids = _proof_ids(request)
+    return bool(ids) and (
+        Comment.objects.filter(
+            pk__in=ids, status=Comment.Status.APPROVED, email__iexact=email
+        ).exists()
+    )
+
+
+def initial_status(*, comment, request) -> tuple[str, str]:
+    """The status a new comment starts in, and the reason when it is held or spam."""
+    ip = comment.ip_address or (client_ip(request) if request is not None else None)
+    # Remembered so remember_commenter can extend the cookie without the request.
+    comment._proof_ids = _proof_ids(request)
+    blocklist = _blocklist()
+
+    for entry in blocklist[BlocklistEntry.Kind.EMAIL]:
+        if comment.email and _email_matches(comment.email, entry):
+            return Comment.Status.SPAM, "Blocklisted email address"
+    for entry in blocklist[BlocklistEntry.Kind.IP]:
+        if _ip_matches(ip, entry):
+            return Comment.Status.SPAM, "Blocklisted IP address"
+    words = blocklist[BlocklistEntry.Kind.WORD]
+    for word in words:
+        if _word_pattern(word).search(comment.name or ""):
+            return Comment.Status.SPAM, f"Blocklisted word in the name: “{word}”"
+        # A website is not prose: "casino" should catch "best-casino-online.example" too.
+        if word.casefold() in (comment.url or "").casefold():
+            return Comment.Status.SPAM, f"Blocklisted word in the website: “{word}”"
+
+    links = count_links(comment.body)
+    if links > settings.COMMENTS_MAX_LINKS:
+        return (
+            Comment.Status.PENDING,
+            f"Contains {links} links (more than {settings.COMMENTS_MAX_LINKS})",
+        )
+    for word in words:
+        if _word_pattern(word).search(comment.body or ""):
+            return Comment.Status.PENDING, f"Contains a blocklisted word: “{word}”"
+
+    user = getattr(request, "user", None) if request is not None else comment.user
+    if _is_trusted_user(user):
+        return Comment.Status.APPROVED, ""
+
+    policy = settings.COMMENTS_MODERATION
+    if policy == "none":
+        return Comment.Status.APPROVED, ""
+    if policy == "first_time" and is_returning(email=comment.email, request=request):
+        return Comment.Status.APPROVED, ""
+    if policy == "first_time":
+        return Comment.Status.PENDING, REASON_FIRST_TIME
+    # "all", and any unknown value: holding is the safe choice.
+    return Comment.Status.PENDING, REASON_ALL
+
+
+def remember_commenter(*, response, comment, request=None) -> None:
+    """Lets the browser prove later that it wrote `comment` (sets a signed cookie).
+
+    The cookie holds only comment ids (no name or email) and proves nothing until one of those
+    comments is approved by a moderator.
+    """
+    # Without the request, use what initial_status read from it for this same comment.
+    ids = _proof_ids(request) if request is not None else getattr(comment, "_proof_ids", [])
+    ids = [i for i in ids if i != comment.pk] + [comment.pk]
+    response.set_signed_cookie(
+        PROOF_COOKIE,
+        ",".join(str(i) for i in ids[-PROOF_KEEP:]),
+        salt=PROOF_SALT,
+        max_age=PROOF_MAX_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+
+
+# --- Decisions
+
+
+def _was_ever_approved(comment) -> bool:
+    """True when readers were already told about this comment once (no second round of mail)."""
+    return (
+        ModerationLog.objects.filter(comment=comment)
+        .filter(Q(from_status=Comment.Status.APPROVED) | Q(to_status=Comment.Status.APPROVED))
+        .exists()
+    )
 
 
 def apply_action(*, comments, action, moderator) -> int:
     """Moves each comment to the status `action` leads to, recording who and when.
 
-    Returns how many comments changed. Comments already in that state are left alone.
+    Returns how many comments changed. Comments already in that state are left alone. A comment
+    approved for the first time is announced (author, subscribers) once the transaction commits.
     """
     action = ModerationLog.Action(action)
     to_status = ACTION_STATUS[action]
@@ -28,6 +231,7 @@ def apply_action(*, comments, action, moderator) -> int:
             if comment.status == to_status:
                 continue
             from_status = comment.status
+            announce = to_status == Comment.Status.APPROVED and not _was_ever_approved(comment)
             comment.status = to_status
             comment.moderated_by = moderator
             comment.moderated_at = now
@@ -39,19 +243,51 @@ def apply_action(*, comments, action, moderator) -> int:
                 from_status=from_status,
                 to_status=to_status,
             )
+            if announce:
+                transaction.on_commit(partial(notifications.comment_approved, comment))
             changed.append(comment)
     return len(changed)
 
 
-# --- Policy INTERFACE (used by comments/services.py and comments/views.py). The moderation
-# helper implements the real policy; until then every comment is held, as the issue asks.
+def undo_last(*, comments, moderator) -> int:
+    """Puts each comment back in the status it had before this moderator's last decision on it.
+
+    Skipped when someone changed the comment since (its status is no longer what that decision
+    left). The undo is itself a logged decision. Returns how many comments changed.
+    """
+    restored = 0
+    with transaction.atomic():
+        for comment in comments:
+            last = (
+                ModerationLog.objects.filter(
+                    comment=comment, moderator=moderator, action__in=list(ACTION_STATUS)
+                )
+                .order_by("-created_at", "-id")
+                .first()
+            )
+            if last is None or last.to_status != comment.status or not last.from_status:
+                continue
+            action = STATUS_ACTION.get(last.from_status)
+            if action is None:
+                continue
+            restored += apply_action(comments=[comment], action=action, moderator=moderator)
+    return restored
 
 
-def initial_status(*, comment, request) -> tuple[str, str]:
-    """The status a new comment starts in, and the reason when it is held or spam."""
-    return Comment.Status.PENDING, "Every comment is held for moderation."
-
-
-def remember_commenter(*, response, comment) -> None:
-    """Lets the browser prove later that it wrote `comment` (sets a signed cookie)."""
-    return None
+def edit_comment(*, comment, body, moderator) -> bool:
+    """Replaces a comment's text; the old text is kept in the audit trail. False if unchanged."""
+    if body == comment.body:
+        return False
+    with transaction.atomic():
+        ModerationLog.objects.create(
+            comment=comment,
+            moderator=moderator,
+            action=ModerationLog.Action.EDIT,
+            from_status=comment.status,
+            to_status=comment.status,
+            note=comment.body,
+        )
+        comment.body = body
+        comment.edited_at = timezone.now()
+        comment.save(update_fields=["body", "edited_at"])
+    return True

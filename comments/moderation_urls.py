@@ -1,7 +1,14 @@
 """The moderation queue at /moderation/ (moderators only)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import moderation_views as views
 
 app_name = "moderation"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.QueueView.as_view(), name="queue"),
+    path("act/", views.ActionView.as_view(), name="act"),
+    path("undo/", views.UndoView.as_view(), name="undo"),
+    path("<int:pk>/edit/", views.EditView.as_view(), name="edit"),
+]

@@ -1,21 +1,43 @@
 """Spam defences with no outside service (honeypot, signed timestamp, rate limit, duplicates).
 
-INTERFACE (used by comments/forms.py and comments/services.py; the moderation helper fills in
-the bodies — until then these are permissive placeholders):
+INTERFACE (used by comments/forms.py and comments/services.py):
 - HONEYPOT_FIELD / TIMESTAMP_FIELD: names of the two extra hidden form fields.
 - issue_timestamp() -> str: a signed token of "now", the initial value of TIMESTAMP_FIELD.
 - check_timestamp(token) -> str | None: a message for a human when the token is forged, posted
   too fast (< COMMENTS_MIN_SECONDS) or stale (> COMMENTS_MAX_FORM_AGE); None when fine.
+  Whenever it returns a message the form must be re-rendered with a fresh token
+  (issue_timestamp()), or the reader could never post again from that page.
 - is_honeypot_filled(value) -> bool: True when a bot filled the hidden field.
 - check_post(*, request, review, email, body) -> str | None: rate limit per IP and duplicate
   check; a message for a human, or None when fine.
+- client_ip(request) -> str | None: the reader's address, honouring TRUSTED_PROXY_COUNT.
 """
 
+import ipaddress
+import time
+
+from django.conf import settings
 from django.core import signing
+from django.core.cache import cache
+from django.db.models import Q
 
 HONEYPOT_FIELD = "honeypot"
 TIMESTAMP_FIELD = "timestamp"
 _SALT = "comments.form-timestamp"
+
+MESSAGE_TOO_FAST = (
+    "You posted very quickly after the page loaded. Please wait a few seconds and post again; "
+    "your comment is kept below."
+)
+MESSAGE_STALE = "This form was open too long. Your comment is kept below: please post it again."
+MESSAGE_FORGED = (
+    "We could not check this form (it may have been altered or saved from an old page). "
+    "Your comment is kept below: please post it again."
+)
+MESSAGE_RATE = (
+    "You are posting too quickly. Please wait a minute and post again; your comment is kept below."
+)
+MESSAGE_DUPLICATE = "You have already posted this comment."
 
 
 def issue_timestamp() -> str:
@@ -23,12 +45,91 @@ def issue_timestamp() -> str:
 
 
 def check_timestamp(token) -> str | None:
+    signer = signing.TimestampSigner(salt=_SALT)
+    if not token or not isinstance(token, str):
+        return MESSAGE_FORGED
+    try:
+        # max_age is checked separately below so a stale form gets its own message.
+        value = signer.unsign(token)
+    except signing.BadSignature:
+        return MESSAGE_FORGED
+    if value != "form":
+        return MESSAGE_FORGED
+    try:
+        issued = signing.b62_decode(token.rsplit(signer.sep, 2)[-2])
+    except (ValueError, IndexError):  # pragma: no cover - a valid signature implies the shape
+        return MESSAGE_FORGED
+    age = time.time() - issued
+    if age > settings.COMMENTS_MAX_FORM_AGE:
+        return MESSAGE_STALE
+    if age < settings.COMMENTS_MIN_SECONDS:
+        return MESSAGE_TOO_FAST
     return None
 
 
 def is_honeypot_filled(value) -> bool:
-    return bool(value)
+    return bool(value and str(value).strip())
+
+
+def client_ip(request) -> str | None:
+    """The client's IP address: REMOTE_ADDR, or the address the trusted proxies saw.
+
+    Only the last TRUSTED_PROXY_COUNT hops of X-Forwarded-For are believed; anything further
+    left could have been typed by the client itself.
+    """
+    candidate = request.META.get("REMOTE_ADDR", "")
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies > 0:
+        hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        hops = [h for h in hops if h]
+        if hops:
+            candidate = hops[-proxies] if len(hops) >= proxies else hops[0]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return None
+
+
+def normalise_body(body) -> str:
+    """The text as the duplicate check compares it: whitespace collapsed, case folded."""
+    return " ".join(str(body or "").split()).casefold()
+
+
+def _rate_limited(ip) -> bool:
+    window = max(settings.COMMENTS_RATE_WINDOW, 1)
+    # One counter per IP per fixed window; cache.add only creates it when missing, so
+    # concurrent posts share the same counter (atomic incr on Redis and LocMemCache).
+    key = f"comments:rate:{ip}:{int(time.time() // window)}"
+    cache.add(key, 0, timeout=window + 5)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=window + 5)
+        count = 1
+    return count > settings.COMMENTS_RATE_LIMIT
+
+
+def is_duplicate(*, review, email, ip, body) -> bool:
+    from .models import Comment
+
+    same_person = Q(email__iexact=email) if email else Q(pk__in=[])
+    if ip:
+        same_person |= Q(ip_address=ip)
+    wanted = normalise_body(body)
+    if not wanted:
+        return False
+    bodies = (
+        Comment.objects.filter(review=review, is_erased=False)
+        .filter(same_person)
+        .values_list("body", flat=True)
+    )
+    return any(normalise_body(existing) == wanted for existing in bodies.iterator())
 
 
 def check_post(*, request, review, email, body) -> str | None:
+    ip = client_ip(request)
+    if ip and _rate_limited(ip):
+        return MESSAGE_RATE
+    if is_duplicate(review=review, email=email, ip=ip, body=body):
+        return MESSAGE_DUPLICATE
     return None

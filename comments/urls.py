@@ -1,3 +1,10 @@
+from django.urls import path
+
+from . import views
+
 app_name = "comments"
 
-urlpatterns = []
+urlpatterns = [
+    path("reviews/<slug:slug>/comments/", views.post_comment, name="post"),
+    path("comments/<int:pk>/", views.permalink, name="permalink"),
+]

@@ -13,7 +13,10 @@ from films.models import Film
 from reviewsite.images import validate_image_upload
 
 # 0, 0.5, 1, … 10: the only ratings the database accepts.
-RATING_CHOICES = [(Decimal(n) / 2, f"{Decimal(n) / 2:g}") for n in range(21)]
+# Values carry one decimal place, as the column stores them ("8.0"), so forms match saved values.
+RATING_CHOICES = [
+    ((Decimal(n) / 2).quantize(Decimal("0.1")), f"{Decimal(n) / 2:g}") for n in range(21)
+]
 RATING_VALUES = [value for value, _ in RATING_CHOICES]
 
 VERDICTS = [  # (lowest rating, verdict); see SPEC.md "Verdict words by rating".

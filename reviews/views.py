@@ -1,0 +1,248 @@
+"""The public reading pages of reviews: home, a review, an author, search; robots.txt.
+
+Every queryset here starts from `Review.objects.published()` (or `for_list()`), so drafts and
+scheduled reviews cannot leak; the one exception is the draft preview, which checks permission.
+"""
+
+from django.conf import settings
+from django.db.models import Prefetch, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
+from django.views.decorators.http import require_GET
+from django.views.generic import DetailView, ListView
+
+from films.credits import credits_by_role
+from films.models import Credit, Film
+from films.templatetags.film_tags import rendition_url
+from reviews import search, seo
+from reviews.markdown import reading_minutes, render_body
+from reviews.models import Author, Review
+
+PAGE_SIZE = 10
+RELATED_LIMIT = 4
+
+
+def can_preview(user, review):
+    """Staff who may change this review may see it before it is public.
+
+    Superusers may; members of Authors only for their own reviews; other staff need
+    the reviews.change_review permission.
+    """
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if user.is_superuser:
+        return True
+    if not user.is_staff:
+        return False
+    if user.groups.filter(name="Authors").exists():
+        return review.author.user_id == user.pk
+    return user.has_perm("reviews.change_review")
+
+
+def _absolute_poster(request, film):
+    """Absolute URL of the large poster for link previews, or "" when the film has none."""
+    url = rendition_url(film, "poster", "poster_large")
+    return request.build_absolute_uri(url) if url else ""
+
+
+class HomeView(ListView):
+    """Latest published reviews, ten a page."""
+
+    template_name = "reviews/home.html"
+    context_object_name = "reviews"
+    paginate_by = PAGE_SIZE
+
+    def get_queryset(self):
+        return Review.objects.for_list()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = context["page_obj"].number
+        context["meta"] = seo.page_meta(
+            title="Latest reviews" if page == 1 else f"Latest reviews — page {page}",
+            description=f"Film reviews from {settings.SITE_NAME}: the latest first.",
+        )
+        return context
+
+
+class ReviewDetailView(DetailView):
+    """One review; staff who may edit it can preview it before it is published."""
+
+    template_name = "reviews/review_detail.html"
+    context_object_name = "review"
+
+    def get_queryset(self):
+        user = self.request.user
+        # Only staff can ever preview, so everybody else is served from published() alone.
+        reviews = Review.objects.all() if user.is_staff else Review.objects.published()
+        return reviews.select_related("film", "author").prefetch_related(
+            "images",
+            "film__genres",
+            Prefetch("film__credits", Credit.objects.select_related("person")),
+        )
+
+    def get_object(self, queryset=None):
+        review = super().get_object(queryset)
+        if not review.is_public and not can_preview(self.request.user, review):
+            raise Http404("No review found")
+        return review
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if not self.object.is_public:
+            # A draft preview must never be stored by a browser or a shared cache.
+            add_never_cache_headers(response)
+        return response
+
+    def related(self, review, credits):
+        """The related block: the author's picks, then the same director, then the same genres.
+
+        A review shows up once, in the first block that has it.
+        """
+        cards = Review.objects.published().select_related("film", "author")
+        picked = list(
+            cards.filter(pk__in=review.related_reviews.values("pk")).order_by("-published_at")
+        )
+        shown = {review.pk, *(r.pk for r in picked)}
+        by_director = []
+        if credits.director:
+            by_director = list(
+                cards.filter(
+                    film__in=Film.objects.filter(
+                        credits__person=credits.director, credits__role=Credit.Role.DIRECTOR
+                    )
+                )
+                .exclude(film=review.film)
+                .exclude(pk__in=shown)
+                .order_by("-published_at", "-id")[:RELATED_LIMIT]
+            )
+            shown.update(r.pk for r in by_director)
+        genre_ids = [genre.pk for genre in review.film.genres.all()]
+        same_genre = []
+        if genre_ids:
+            same_genre = list(
+                cards.filter(film__in=Film.objects.filter(genres__in=genre_ids))
+                .exclude(pk__in=shown)
+                .order_by("-published_at", "-id")[:RELATED_LIMIT]
+            )
+        return {"by_director": by_director, "same_genre": same_genre, "picked": picked}
+
+    def neighbours(self, review):
+        """The published reviews just before and after this one in publication order."""
+        if not review.is_public:
+            return None, None
+        cards = Review.objects.published().select_related("film")
+        at = review.published_at
+        previous = (
+            cards.filter(Q(published_at__lt=at) | Q(published_at=at, pk__lt=review.pk))
+            .order_by("-published_at", "-id")
+            .first()
+        )
+        following = (
+            cards.filter(Q(published_at__gt=at) | Q(published_at=at, pk__gt=review.pk))
+            .order_by("published_at", "id")
+            .first()
+        )
+        return previous, following
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        review = self.object
+        credits = credits_by_role(review.film)
+        image_url = _absolute_poster(self.request, review.film)
+        previous, following = self.neighbours(review)
+        updated = bool(
+            review.updated_at and review.published_at and review.updated_at > review.published_at
+        )
+        context.update(
+            credits=credits,
+            body_html=render_body(review.body, review.images.all()),
+            reading_minutes=reading_minutes(review.body),
+            is_preview=not review.is_public,
+            show_updated=updated,
+            related=self.related(review, credits),
+            previous_review=previous,
+            next_review=following,
+            meta=seo.page_meta(
+                title=review.headline,
+                description=review.standfirst or review.film.synopsis or review.body,
+                image_url=image_url,
+                og_type="article",
+                noindex=not review.is_public,
+            ),
+            jsonld=seo.review_jsonld(
+                self.request, review, directors=credits.directors, image_url=image_url
+            )
+            if review.is_public
+            else None,
+        )
+        return context
+
+
+class AuthorDetailView(ListView):
+    """An author's bio and their published reviews."""
+
+    template_name = "reviews/author_detail.html"
+    context_object_name = "reviews"
+    paginate_by = PAGE_SIZE
+
+    def get_queryset(self):
+        self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
+        return Review.objects.for_list().filter(author=self.author)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["author"] = self.author
+        context["meta"] = seo.page_meta(
+            title=f"Reviews by {self.author.display_name}",
+            description=self.author.bio or f"Film reviews by {self.author.display_name}.",
+            og_type="profile",
+        )
+        return context
+
+
+class SearchView(ListView):
+    """Reviews (paginated), films and people matching ?q=."""
+
+    template_name = "reviews/search.html"
+    context_object_name = "reviews"
+    paginate_by = PAGE_SIZE
+
+    def get_queryset(self):
+        self.query = search.clean_query(self.request.GET.get("q", ""))
+        if not self.query.usable:
+            return Review.objects.none()
+        return search.search_reviews(self.query)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.query
+        context.update(
+            query=query,
+            films=list(search.search_films(query)) if query.usable else [],
+            people=list(search.search_people(query)) if query.usable else [],
+            max_length=search.MAX_QUERY_LENGTH,
+            meta=seo.page_meta(
+                title=f"Search: {query.text}" if query.text else "Search",
+                description=f"Search the reviews and films of {settings.SITE_NAME}.",
+                noindex=True,
+            ),
+        )
+        return context
+
+
+@require_GET
+def robots_txt(request):
+    """Crawling rules with the absolute sitemap URL."""
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /moderation/",
+        "Disallow: /search/",
+        "",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

@@ -49,6 +49,6 @@ def validate_image_upload(file):
             params={
                 "width": width,
                 "height": height,
-                "limit": settings.IMAGE_UPLOAD_MAX_PIXELS // 1_000_000,
+                "limit": f"{settings.IMAGE_UPLOAD_MAX_PIXELS / 1_000_000:g}",
             },
         )

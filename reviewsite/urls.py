@@ -1,9 +1,13 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.db import connection
 from django.http import HttpResponse
 from django.urls import include, path, re_path
 from django.views.static import serve
+
+from reviews.sitemaps import sitemaps
+from reviews.views import robots_txt
 
 
 def healthz(request):
@@ -23,7 +27,10 @@ admin.site.site_url = "/"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots_txt"),
     path("moderation/", include("comments.moderation_urls")),
+    path("email/", include("comments.subscription_urls")),
     path("", include("comments.urls")),
     path("", include("films.urls")),
     path("", include("reviews.urls")),

@@ -1,0 +1,240 @@
+"""The "Leave a Reply" form (field names and wording: SPEC.md, "The comment form")."""
+
+import re
+from urllib.parse import urlsplit
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Div, Field, Layout, Submit
+from django import forms
+from django.conf import settings
+from django.urls import reverse
+
+from . import spam
+from .models import Comment
+
+RATING_CHOICES = [("", "No rating")] + [(n, f"{n} / 10") for n in range(1, 11)]
+ALLOWED_URL_SCHEMES = ("http", "https")
+_ID_RE = re.compile(r"[0-9]{1,18}")  # fits a 64-bit key: no DataError on PostgreSQL
+
+EMAIL_NOTE = "Your email address will not be published."
+REQUIRED_NOTE = "Required fields are marked *"
+PARENT_ERROR = "You can only reply to a published comment on this review."
+HONEYPOT_ERROR = (
+    "Sorry, your comment could not be posted. If you are a person, please leave the field "
+    "“Leave this field empty” empty (some browsers fill it in by themselves) and post again."
+)
+
+
+def commenter_name(user) -> str:
+    """The name a signed-in user comments under: their author name, else their account name."""
+    author = getattr(user, "author_profile", None)
+    if author is not None:
+        return author.display_name
+    return user.get_full_name() or user.get_username()
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(
+        label="Comment",
+        widget=forms.Textarea(attrs={"rows": 8, "cols": 45}),
+        error_messages={"required": "Please write your comment."},
+    )
+    name = forms.CharField(
+        label="Name",
+        max_length=80,
+        error_messages={
+            "required": "Please enter your name.",
+            "max_length": "Please keep your name to %(limit_value)d characters "
+            "(it has %(show_value)d).",
+        },
+    )
+    email = forms.EmailField(
+        label="Email",
+        max_length=254,
+        error_messages={
+            "required": "Please enter your email address. It will not be published.",
+            "invalid": "Please enter a valid email address, like name@example.com.",
+            "max_length": "Please keep your email address to %(limit_value)d characters "
+            "(it has %(show_value)d).",
+        },
+    )
+    url = forms.URLField(
+        label="Website",
+        max_length=200,
+        required=False,
+        assume_scheme="https",
+        error_messages={
+            "invalid": "Please enter a web address starting with http:// or https://.",
+            "max_length": "Please keep your website address to %(limit_value)d characters "
+            "(it has %(show_value)d).",
+        },
+    )
+    rating = forms.TypedChoiceField(
+        label="Your rating (optional)",
+        choices=RATING_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text="Your own score for the film, out of 10.",
+        error_messages={"invalid_choice": "Please pick a rating from 1 to 10, or none."},
+    )
+    # A plain Field: clean_parent() alone judges the value, with one message for any bad one.
+    parent = forms.Field(required=False, widget=forms.HiddenInput)
+    remember = forms.BooleanField(
+        required=False,
+        label="Save my name, email, and website in this browser for the next time I comment.",
+    )
+    notify = forms.BooleanField(
+        required=False, label="Notify me of replies to my comment by email."
+    )
+
+    def __init__(self, *args, review, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.review = review
+        self.user = user if user is not None and user.is_authenticated else None
+        if self.user is not None:
+            # Signed-in staff and authors comment under their account: nothing to type.
+            for name in ("name", "email", "url", "remember"):
+                del self.fields[name]
+        self.fields[spam.HONEYPOT_FIELD] = forms.CharField(
+            label="Leave this field empty",
+            required=False,
+            widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+        )
+        # A callable initial: every rendering of a fresh form gets a fresh signed timestamp.
+        self.fields[spam.TIMESTAMP_FIELD] = forms.CharField(
+            required=False, widget=forms.HiddenInput, initial=lambda: spam.issue_timestamp()
+        )
+        self.helper = self._build_helper()
+
+    # --- rendering -----------------------------------------------------------------------
+
+    @property
+    def is_reply(self) -> bool:
+        value = self.data.get("parent") if self.is_bound else self.initial.get("parent")
+        return bool(value)
+
+    @property
+    def signed_in_name(self) -> str:
+        return commenter_name(self.user) if self.user is not None else ""
+
+    def _build_helper(self):
+        helper = FormHelper(self)
+        helper.form_id = "commentform"
+        helper.form_class = "comment-form"
+        helper.form_method = "post"
+        helper.form_action = reverse("comments:post", kwargs={"slug": self.review.slug})
+        # The server's messages are clearer than the browser's, and they keep the text.
+        helper.attrs = {"novalidate": ""}
+        if self.user is not None:
+            note = f"{REQUIRED_NOTE}"
+        else:
+            note = f'<span id="email-notes">{EMAIL_NOTE}</span> {REQUIRED_NOTE}'
+        items = [HTML(f'<p class="comment-notes">{note}</p>'), Field("comment")]
+        if self.user is None:
+            items += [
+                Field("name", autocomplete="name"),
+                Field("email", autocomplete="email"),
+                Field("url", autocomplete="url"),
+            ]
+        # A reader rates the film with a top-level comment only; comments.js hides it on replies.
+        rating_attrs = {"hidden": True} if self.is_reply else {}
+        items += [
+            Div("rating", css_class="comment-form-rating", **rating_attrs),
+            Field("parent"),
+            Div(spam.HONEYPOT_FIELD, css_class="visually-hidden comment-form-hp"),
+            Field(spam.TIMESTAMP_FIELD),
+        ]
+        if self.user is None:
+            items.append(Field("remember"))
+        submit = Submit("post", "Post Comment")
+        submit.field_classes = "btn btn-accent comment-submit"  # the site's button, not blue
+        items += [Field("notify"), submit]
+        helper.layout = Layout(*items)
+        return helper
+
+    def prepare_redisplay(self):
+        """Readies a refused (bound, validated) form to be shown again with the reader's text.
+
+        A new signed timestamp, so the next post is neither stale nor "too fast" for ever; and
+        a refused parent is dropped, or the next post would be refused for the same reason (the
+        heading then says "Leave a Reply", so the reader sees it is now a top-level comment).
+        """
+        data = self.data.copy()
+        data[spam.TIMESTAMP_FIELD] = spam.issue_timestamp()
+        if self.reply_to is None:
+            data["parent"] = ""
+        self.data = data
+        self.helper = self._build_helper()
+
+    @property
+    def reply_to(self):
+        """The comment this (validated) form answers, or None."""
+        return getattr(self, "cleaned_data", {}).get("parent")
+
+    # --- validation: one clean_<field>() per rule ------------------------------------------
+
+    def clean_comment(self):
+        # Browsers send CRLF line ends; count characters the way the reader sees them.
+        body = self.cleaned_data["comment"].replace("\r\n", "\n").replace("\r", "\n")
+        limit = settings.COMMENTS_MAX_LENGTH
+        if len(body) > limit:
+            raise forms.ValidationError(
+                "Your comment is %(length)s characters long; the limit is %(limit)s. "
+                "Please shorten it: your text is still here.",
+                code="max_length",
+                params={"length": f"{len(body):,}", "limit": f"{limit:,}"},
+            )
+        return body
+
+    def clean_url(self):
+        url = self.cleaned_data["url"]
+        if url and urlsplit(url).scheme.lower() not in ALLOWED_URL_SCHEMES:
+            raise forms.ValidationError(
+                "Please enter a web address starting with http:// or https://.", code="scheme"
+            )
+        return url
+
+    def clean_parent(self):
+        value = str(self.cleaned_data["parent"] or "").strip()
+        if not value:
+            return None
+        if not _ID_RE.fullmatch(value):
+            raise forms.ValidationError(PARENT_ERROR, code="invalid_parent")
+        parent = Comment.objects.approved().filter(pk=int(value), review_id=self.review.pk).first()
+        if parent is None:
+            raise forms.ValidationError(PARENT_ERROR, code="invalid_parent")
+        max_depth = settings.COMMENTS_MAX_DEPTH
+        if parent.depth + 1 >= max_depth:
+            raise forms.ValidationError(
+                "Replies can go only %(max)d levels deep. Please reply to an earlier comment in "
+                "this thread instead.",
+                code="too_deep",
+                params={"max": max_depth},
+            )
+        return parent
+
+    def clean(self):
+        cleaned = super().clean()
+        # `parent` is a hidden field, so its errors would be invisible next to it: show them
+        # above the form instead.
+        if "parent" in self._errors:
+            self.add_error(None, self._errors.pop("parent").as_data())
+        if cleaned.get("parent") is not None and cleaned.get("rating") is not None:
+            self.add_error(
+                "rating",
+                "Only a top-level comment can rate the film. Please remove the rating from "
+                "your reply.",
+            )
+        if spam.is_honeypot_filled(cleaned.get(spam.HONEYPOT_FIELD)):
+            raise forms.ValidationError(HONEYPOT_ERROR, code="honeypot")
+        message = spam.check_timestamp(cleaned.get(spam.TIMESTAMP_FIELD))
+        if message:
+            self.add_error(None, forms.ValidationError(message, code="timestamp"))
+        if self.user is not None:
+            author = getattr(self.user, "author_profile", None)
+            cleaned["name"] = commenter_name(self.user)[:80]
+            cleaned["email"] = self.user.email
+            cleaned["url"] = author.website if author is not None else ""
+            cleaned["remember"] = False
+        return cleaned

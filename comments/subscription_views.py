@@ -1,0 +1,199 @@
+"""The links we mail to readers. No login: a signed token in the URL is the permission.
+
+A GET only shows a page with a button; the change happens on POST, so a mail scanner that
+prefetches links cannot confirm or unsubscribe anyone. Unsubscribing also accepts the RFC 8058
+one-click POST a mail client sends (no CSRF token there: the signed token authorises it).
+"""
+
+from http import HTTPStatus
+
+from django import forms
+from django.core.cache import cache
+from django.db import transaction
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from . import tasks, tokens
+from .models import Comment, VerifiedEmail
+from .spam import client_ip
+
+PAGE = "comments/subscription/page.html"
+VERIFY_REQUESTS_PER_HOUR = 5
+
+
+def _page(request, *, title, message, button=None, status=HTTPStatus.OK, review=None):
+    return render(
+        request,
+        PAGE,
+        {"title": title, "message": message, "button": button, "review": review},
+        status=status,
+    )
+
+
+def _bad_link(request, exc):
+    expired = str(exc) == "expired"
+    return _page(
+        request,
+        title="This link has expired" if expired else "This link does not work",
+        message=(
+            "The link is too old. Post a comment with “Notify me” ticked again to get a new one."
+            if expired
+            else "It may have been cut short or changed on the way. Please copy the whole link "
+            "from the email into your browser's address bar."
+        ),
+        status=HTTPStatus.BAD_REQUEST,
+    )
+
+
+def mark_verified(email) -> None:
+    """The owner of `email` proved it by opening a link we sent there."""
+    if not VerifiedEmail.objects.filter(email__iexact=email).exists():
+        VerifiedEmail.objects.get_or_create(email=email.strip().casefold())
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def confirm(request, token):
+    try:
+        subscription = tokens.subscription_from_confirm_token(token)
+    except tokens.InvalidToken as exc:
+        return _bad_link(request, exc)
+    review = subscription.comment.review
+    if subscription.unsubscribed_at:
+        return _page(
+            request,
+            title="You unsubscribed",
+            message="You unsubscribed from replies to this comment, so this link no longer "
+            "applies. Tick “Notify me” on a new comment to subscribe again.",
+            review=review,
+        )
+    if subscription.confirmed_at:
+        return _page(
+            request,
+            title="Already confirmed",
+            message="You will get an email when someone replies to your comment.",
+            review=review,
+        )
+    if request.method != "POST":
+        return _page(
+            request,
+            title="Confirm email notifications",
+            message=f"Email me when someone replies to my comment on “{review.headline}”.",
+            button="Yes, email me replies",
+            review=review,
+        )
+    with transaction.atomic():
+        subscription.confirmed_at = timezone.now()
+        subscription.save(update_fields=["confirmed_at"])
+        mark_verified(subscription.email)
+    return _page(
+        request,
+        title="Subscription confirmed",
+        message="Thank you. You will get an email when someone replies to your comment; each "
+        "one has a link to stop them.",
+        review=review,
+    )
+
+
+@never_cache
+@csrf_exempt
+@require_http_methods(["GET", "HEAD", "POST"])
+def unsubscribe(request, token):
+    try:
+        subscription = tokens.subscription_from_unsubscribe_token(token)
+    except tokens.InvalidToken as exc:
+        return _bad_link(request, exc)
+    review = subscription.comment.review
+    if subscription.unsubscribed_at:
+        return _page(
+            request,
+            title="Already unsubscribed",
+            message="You are already unsubscribed: you will not get replies to this comment.",
+            review=review,
+        )
+    if request.method != "POST":
+        return _page(
+            request,
+            title="Unsubscribe",
+            message=f"Stop emailing me replies to my comment on “{review.headline}”.",
+            button="Unsubscribe",
+            review=review,
+        )
+    subscription.unsubscribed_at = timezone.now()
+    subscription.save(update_fields=["unsubscribed_at"])
+    return _page(
+        request,
+        title="You are unsubscribed",
+        message="You will not get any more emails about replies to this comment.",
+        review=review,
+    )
+
+
+class VerifyEmailForm(forms.Form):
+    email = forms.EmailField(label="Your email address", max_length=254)
+
+
+def _too_many_requests(key) -> bool:
+    cache.add(key, 0, timeout=3600)
+    try:
+        return cache.incr(key) > VERIFY_REQUESTS_PER_HOUR
+    except ValueError:
+        return False
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def verify_email_request(request):
+    """A returning commenter on a new browser asks for a link to prove their address."""
+    form = VerifyEmailForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
+        limited = _too_many_requests(
+            f"comments:verify:ip:{client_ip(request)}"
+        ) or _too_many_requests(f"comments:verify:email:{email.casefold()}")
+        # Only addresses with an approved comment get a mail, so this form cannot be used to
+        # send mail to strangers; the answer is the same either way, so it reveals nothing.
+        if (
+            not limited
+            and Comment.objects.approved().filter(email__iexact=email).exists()
+            and not VerifiedEmail.objects.filter(email__iexact=email).exists()
+        ):
+            transaction.on_commit(lambda: tasks.send_verification_mail.enqueue(email))
+        return _page(
+            request,
+            title="Check your email",
+            message="If this address has an approved comment here, we have sent it a link. "
+            "Open it to confirm the address; your next comments will then appear at once.",
+        )
+    return render(request, "comments/subscription/verify_request.html", {"form": form})
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def verify_email(request, token):
+    try:
+        email = tokens.email_from_verify_token(token)
+    except tokens.InvalidToken as exc:
+        return _bad_link(request, exc)
+    if VerifiedEmail.objects.filter(email__iexact=email).exists():
+        return _page(
+            request,
+            title="Already confirmed",
+            message="This address is confirmed: your comments appear without waiting.",
+        )
+    if request.method != "POST":
+        return _page(
+            request,
+            title="Confirm your email address",
+            message="Confirm this address so your comments appear without waiting for a moderator.",
+            button="Confirm my address",
+        )
+    mark_verified(email)
+    return _page(
+        request,
+        title="Address confirmed",
+        message="Thank you. Your next comments will appear at once.",
+    )

@@ -1,0 +1,84 @@
+"""Posters and photos: sized renditions with width, height and alt, never a broken page."""
+
+import logging
+
+from django import template
+from django.templatetags.static import static
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+logger = logging.getLogger(__name__)
+
+POSTER_PLACEHOLDER = "img/poster-placeholder.svg"
+PERSON_PLACEHOLDER = "img/person-placeholder.svg"
+
+# (rendition attribute, width, height) of each poster size; widths match the imagekit specs.
+POSTER_SIZES = {"thumb": ("poster_thumb", 200, 300), "large": ("poster_large", 500, 750)}
+
+
+def rendition_url(instance, source_field, rendition):
+    """URL of an imagekit rendition, or "" when there is no upload or its file is unusable.
+
+    imagekit keeps its "already generated" state in the cache and the file system, so asking
+    for the URL never queries the database.
+    """
+    if not getattr(instance, source_field):
+        return ""
+    try:
+        return getattr(instance, rendition).url
+    except Exception:  # missing or corrupt upload: show the placeholder, never a 500
+        logger.warning(
+            "Could not render %s of %s %s",
+            rendition,
+            type(instance).__name__,
+            instance.pk,
+            exc_info=True,
+        )
+        return ""
+
+
+@register.simple_tag
+def poster_url(film, size="thumb"):
+    """The poster rendition's URL, or the placeholder's."""
+    rendition, _, _ = POSTER_SIZES[size]
+    return rendition_url(film, "poster", rendition) or static(POSTER_PLACEHOLDER)
+
+
+@register.simple_tag
+def poster(film, size="thumb", css_class="", lazy=True):
+    """An <img> of the film's poster (2:3), with a local placeholder when it has none."""
+    rendition, width, height = POSTER_SIZES[size]
+    url = rendition_url(film, "poster", rendition)
+    if url:
+        alt = f"Poster for {film.title}"
+    else:
+        url, alt = static(POSTER_PLACEHOLDER), f"No poster available for {film.title}"
+    return format_html(
+        '<img class="poster {}" src="{}" width="{}" height="{}" alt="{}"{}>',
+        css_class,
+        url,
+        width,
+        height,
+        alt,
+        mark_safe(' loading="lazy" decoding="async"') if lazy else "",
+    )
+
+
+@register.simple_tag
+def person_photo(person, css_class=""):
+    """A square photo of a director or actor, or a neutral silhouette."""
+    url = rendition_url(person, "photo", "photo_thumb")
+    alt = f"Photo of {person.name}" if url else ""
+    return format_html(
+        '<img class="person-photo {}" src="{}" width="160" height="160" alt="{}" loading="lazy">',
+        css_class,
+        url or static(PERSON_PLACEHOLDER),
+        alt,
+    )
+
+
+@register.filter
+def minutes(value):
+    """126 -> "126 min"."""
+    return f"{value} min" if value else ""

@@ -1,0 +1,109 @@
+"""Review bodies: Markdown to sanitised HTML, with the pull-quote and image conventions.
+
+Authors write Markdown. Two lines of their own have a meaning:
+
+- ``[pullquote]A sentence.[/pullquote]`` becomes a large pull quote;
+- ``[image N]`` places the review's image whose ``order`` is N as a ``<figure>``.
+
+The Markdown output is sanitised with nh3 *before* the pull quotes and figures (which the site
+builds itself, escaping every value) are put back, so no author-typed HTML survives unchecked.
+"""
+
+import logging
+import math
+import re
+import secrets
+
+import markdown
+import nh3
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+logger = logging.getLogger(__name__)
+
+WORDS_PER_MINUTE = 220
+
+PULLQUOTE_RE = re.compile(r"^[ \t]*\[pullquote\](?P<text>.+?)\[/pullquote\][ \t]*$", re.M | re.I)
+IMAGE_RE = re.compile(r"^[ \t]*\[image[ \t]+(?P<order>\d{1,4})\][ \t]*$", re.M | re.I)
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h2", "h3", "h4", "h5", "h6",
+    "hr", "i", "li", "ol", "p", "pre", "s", "strong", "sub", "sup", "table", "tbody", "td",
+    "th", "thead", "tr", "ul",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"align"}, "td": {"align"}}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+
+def _inline_markdown(text):
+    """Inline Markdown (emphasis, links) for a one-line pull quote, sanitised, without <p>."""
+    html = markdown.markdown(text, extensions=["smarty"])
+    html = nh3.clean(html, tags={"em", "strong", "a", "i", "b"}, attributes={"a": {"href"}})
+    return html.removeprefix("<p>").removesuffix("</p>")
+
+
+def _figure(image):
+    """The <figure> for one ReviewImage, or "" when its file cannot be read."""
+    try:
+        rendition = image.image_large
+        url, width, height = rendition.url, rendition.width, rendition.height
+    except Exception:  # a missing or broken upload must not take the whole review page down
+        logger.warning("Review image %s could not be rendered", image.pk, exc_info=True)
+        return ""
+    caption = format_html("<figcaption>{}</figcaption>", image.caption) if image.caption else ""
+    return format_html(
+        '<figure class="review-figure">'
+        '<img src="{}" width="{}" height="{}" alt="{}" loading="lazy" decoding="async">{}'
+        "</figure>",
+        url,
+        width,
+        height,
+        image.alt_text,
+        caption,
+    )
+
+
+def render_body(body, images=()):
+    """The review body as safe HTML. `images` are the review's ReviewImage rows (prefetched)."""
+    by_order = {image.order: image for image in images}
+    # Each convention line is swapped for a random token paragraph Markdown leaves alone,
+    # and swapped back for the site's own HTML once the author's HTML has been sanitised.
+    nonce = secrets.token_hex(8)
+    blocks = {}
+
+    def stash(html):
+        token = f"rvblock{nonce}x{len(blocks)}"
+        blocks[token] = html
+        return f"\n\n{token}\n\n"
+
+    def pullquote(match):
+        inner = _inline_markdown(match.group("text").strip())
+        return stash(f'<blockquote class="pullquote"><p>{inner}</p></blockquote>')
+
+    def image(match):
+        found = by_order.get(int(match.group("order")))
+        return stash(_figure(found) if found is not None else "")
+
+    text = (body or "").replace("\r\n", "\n")
+    text = PULLQUOTE_RE.sub(pullquote, text)
+    text = IMAGE_RE.sub(image, text)
+    html = markdown.markdown(text, extensions=["extra", "sane_lists", "smarty"])
+    # The page's headline is the only <h1>: authors' top-level headings become <h2>.
+    html = re.sub(r"<(/?)h1\b", r"<\1h2", html)
+    html = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener",
+    )
+    for token, block in blocks.items():
+        html = html.replace(f"<p>{token}</p>", block).replace(token, "")
+    # Sanitised above; the blocks were built with escaping.
+    return mark_safe(html)
+
+
+def reading_minutes(body):
+    """Minutes a reader needs at about 220 words a minute, at least one."""
+    words = len(re.findall(r"\w+", body or ""))
+    return max(1, math.ceil(words / WORDS_PER_MINUTE))

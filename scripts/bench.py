@@ -1,0 +1,95 @@
+"""`make bench`: times the main pages and prints figures (latency, queries, memory).
+
+Runs in-process against a throwaway SQLite database (or DATABASE_URL if set) seeded with the
+demo content plus extra comments, so the numbers cover a busy review. Prints a table; it does
+not fail on thresholds (timings depend on the machine), but it does print the targets.
+"""
+
+import os
+import resource
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+workdir = tempfile.mkdtemp(prefix="reviewsite-bench-")
+os.environ.setdefault("DATABASE_URL", f"sqlite:///{workdir}/bench.sqlite3")
+os.environ.setdefault("MEDIA_ROOT", f"{workdir}/media")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "reviewsite.settings_test")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, reset_queries  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import override_settings  # noqa: E402
+
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "30"))
+TARGET_MS = 150  # median per page on the 2-core reference machine
+EXTRA_COMMENTS = 500
+
+
+def main():
+    call_command("migrate", verbosity=0)
+    call_command("seed_demo", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    from comments.models import Comment
+    from films.models import Film
+    from reviews.models import Review
+
+    review = Review.objects.published().order_by("-published_at").first()
+    parent = None
+    for n in range(EXTRA_COMMENTS):
+        parent = Comment.objects.create(
+            review=review,
+            parent=parent if n % 5 else None,
+            name=f"Bench reader {n}",
+            email=f"bench{n}@example.net",
+            body="A comment written to weigh the page down. " * 3,
+            status=Comment.Status.APPROVED,
+        )
+    film = Film.objects.filter(reviews__in=Review.objects.published()).first()
+    pages = {
+        "home": "/",
+        f"review ({review.comments.count()} comments)": review.get_absolute_url(),
+        "film": film.get_absolute_url(),
+        "films index": "/films/",
+        "search": "/search/?q=love",
+        "rss feed": "/feeds/reviews/",
+        "sitemap": "/sitemap.xml",
+    }
+    client = Client()
+    print(f"{'page':32} {'status':>6} {'queries':>7} {'median ms':>9} {'p95 ms':>7} {'KiB':>6}")
+    with override_settings(DEBUG=True):
+        for label, url in pages.items():
+            client.get(url)  # warm caches and thumbnails
+            reset_queries()
+            response = client.get(url)
+            queries = len(connection.queries)
+            timings = []
+            for _ in range(ROUNDS):
+                start = time.perf_counter()
+                client.get(url)
+                timings.append((time.perf_counter() - start) * 1000)
+            timings.sort()
+            p95 = timings[int(len(timings) * 0.95) - 1]
+            print(
+                f"{label:32} {response.status_code:>6} {queries:>7} "
+                f"{statistics.median(timings):>9.1f} {p95:>7.1f} {len(response.content) / 1024:>6.0f}"
+            )
+    tracemalloc.start()
+    client.get(review.get_absolute_url())
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"\npeak Python allocation rendering the busy review: {peak / 1024 / 1024:.1f} MiB")
+    print(f"process max RSS: {rss:.0f} MiB")
+    print(f"target: median under {TARGET_MS} ms per page; query counts constant in comment count")
+
+
+if __name__ == "__main__":
+    main()
