@@ -36,7 +36,7 @@ EXTRA_COMMENTS = 500
 
 def main():
     call_command("migrate", verbosity=0)
-    call_command("seed_demo", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    call_command("seed_demo", allow_without_debug=True, verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
     from comments.models import Comment
     from films.models import Film
     from reviews.models import Review
