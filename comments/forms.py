@@ -127,7 +127,7 @@ class CommentForm(forms.Form):
         # The server's messages are clearer than the browser's, and they keep the text.
         helper.attrs = {"novalidate": ""}
         if self.user is not None:
-            note = f"{REQUIRED_NOTE}"
+            note = REQUIRED_NOTE
         else:
             note = f'<span id="email-notes">{EMAIL_NOTE}</span> {REQUIRED_NOTE}'
         items = [HTML(f'<p class="comment-notes">{note}</p>'), Field("comment")]

@@ -47,9 +47,12 @@ class PersonSitemap(Sitemap):
     priority = 0.4
 
     def items(self):
-        # A person's page changes when one of their films does.
-        return Person.objects.annotate(lastmod=Max("credits__film__updated_at")).order_by(
-            "name", "pk"
+        # A person's page changes when one of their films does; people with no film yet
+        # have an empty page, not worth a crawler's visit.
+        return (
+            Person.objects.annotate(lastmod=Max("credits__film__updated_at"))
+            .filter(lastmod__isnull=False)
+            .order_by("name", "pk")
         )
 
     def lastmod(self, item):

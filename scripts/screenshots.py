@@ -40,26 +40,44 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def prepare_database(env):
-    """Migrate and seed a fresh database in `env`; return the paths to photograph."""
+def prepare_database(env, *, more=False):
+    """Migrate and seed a fresh database in `env`; return {name: path} to photograph."""
     manage = [sys.executable, str(ROOT / "manage.py")]
     subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, check=True, cwd=ROOT)
     subprocess.run([*manage, "seed_demo"], env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
-    # Pick the richest review (images and the most comments) and its film, from the seed itself.
+    # The richest review (images, then comments) and its film, its director, genre and author.
     code = (
         "from django.db.models import Count, Q\n"
+        "from films.models import Credit\n"
         "from reviews.models import Review\n"
         "r = (Review.objects.published()"
         ".annotate(i=Count('images', distinct=True),"
         " c=Count('comments', filter=Q(comments__status='approved'), distinct=True))"
         ".order_by('-i', '-c', '-published_at').first())\n"
-        "print(r.get_absolute_url()); print(r.film.get_absolute_url())\n"
+        "d = Credit.objects.filter(film=r.film, role='director').first().person\n"
+        "print(r.get_absolute_url(), r.film.get_absolute_url(), d.get_absolute_url(),"
+        " r.film.genres.first().get_absolute_url(), r.author.get_absolute_url(),"
+        " r.film.title.split()[-1])\n"
     )
     out = subprocess.run(
-        [*manage, "shell", "-c", code], env=env, check=True, cwd=ROOT, capture_output=True, text=True
+        [*manage, "shell", "-c", code],
+        env=env,
+        check=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     ).stdout.split()
-    review_url, film_url = out[-2], out[-1]
-    return {"home": "/", "review": review_url, "film": film_url}
+    review, film, person, genre, author, word = out[-6:]
+    pages = {"home": "/", "review": review, "film": film}
+    if more:
+        pages |= {
+            "films": "/films/",
+            "person": person,
+            "genre": genre,
+            "author": author,
+            "search": f"/search/?q={word}",
+        }
+    return pages
 
 
 def wait_for(url, timeout=30):
@@ -120,6 +138,11 @@ def main():
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
     parser.add_argument("--dark", action="store_true", help="also take dark-scheme pictures")
     parser.add_argument("--keep", action="store_true", help="keep the temporary database")
+    parser.add_argument(
+        "--more",
+        action="store_true",
+        help="also the film index, person, genre, author and search pages",
+    )
     args = parser.parse_args()
 
     chromium = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -141,7 +164,7 @@ def main():
     env.pop("REDIS_URL", None)
     server = None
     try:
-        pages = prepare_database(env)
+        pages = prepare_database(env, more=args.more)
         server = subprocess.Popen(
             [sys.executable, str(ROOT / "manage.py"), "runserver", f"127.0.0.1:{port}",
              "--noreload", "--nothreading"],

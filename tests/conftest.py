@@ -3,6 +3,15 @@ import pytest
 from tests import factories
 
 
+def pytest_addoption(parser):
+    # Here, not in tests/quality/conftest.py: pytest only reads options from initial conftests.
+    parser.addoption(
+        "--screenshots",
+        action="store_true",
+        help="browser journeys write docs/screenshots/<page>-<width>.png (make screenshots)",
+    )
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Each test starts with an empty cache (rate limits, thumbnails state)."""

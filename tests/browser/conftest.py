@@ -39,7 +39,9 @@ def require_chromium():
     )
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: a running sync Playwright owns this thread's event loop, and other
+# suites (tests/quality) start their own Playwright after these modules are done.
+@pytest.fixture(scope="module")
 def browser():
     require_chromium()
     from playwright.sync_api import sync_playwright

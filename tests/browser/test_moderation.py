@@ -28,10 +28,18 @@ def site():
 
 
 def watch_errors(page):
-    """Script errors and CSP violations end up in this list."""
+    """Script errors, CSP violations and failed requests of the page end up in this list."""
     problems = []
+
+    def console(message):
+        # Failed loads are listed with their URL below; the browser's own /favicon.ico probe on
+        # the admin login page is not the page's doing.
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            problems.append(message.text)
+
     page.on("pageerror", lambda error: problems.append(str(error)))
-    page.on("console", lambda message: message.type == "error" and problems.append(message.text))
+    page.on("console", console)
+    page.on("response", lambda r: r.status >= 400 and problems.append(f"{r.status} {r.url}"))
     return problems
 
 

@@ -36,6 +36,7 @@ def test_sitemap_lists_published_reviews_films_people_and_authors_with_lastmod(c
     hidden = draft(film=film)
     future = scheduled(film=film)
     silent_author = factories.AuthorFactory()  # nothing published: no page worth listing
+    filmless = factories.PersonFactory()
     draft(author=silent_author)
 
     entries = sitemap_entries(client)
@@ -49,6 +50,7 @@ def test_sitemap_lists_published_reviews_films_people_and_authors_with_lastmod(c
     assert base + hidden.get_absolute_url() not in entries
     assert base + future.get_absolute_url() not in entries
     assert base + silent_author.get_absolute_url() not in entries
+    assert base + filmless.get_absolute_url() not in entries
     assert all(lastmod for lastmod in entries.values())
 
 
