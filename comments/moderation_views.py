@@ -95,7 +95,9 @@ def _back(request):
 def _posted_ids(request):
     ids = []
     for value in request.POST.getlist("comment")[:MAX_IDS]:
-        if value.strip().isdigit():
+        value = value.strip()
+        # At most 18 digits: a bigger number cannot be a key, and SQLite would overflow on it.
+        if value.isdigit() and len(value) <= 18:
             ids.append(int(value))
     return ids
 

@@ -287,9 +287,12 @@ def test_unknown_action_or_bad_ids_are_refused_without_an_error_page(mod_client,
     comment = pending(review)
 
     unknown = mod_client.post(ACT, {"action": "delete", "comment": comment.pk}, follow=True)
-    junk = mod_client.post(ACT, {"action": "approve", "comment": ["x", "99999999"]}, follow=True)
+    junk = mod_client.post(
+        ACT, {"action": "approve", "comment": ["x", "99999999", "9" * 30]}, follow=True
+    )
+    undo = mod_client.post(reverse("moderation:undo"), {"comment": "9" * 30}, follow=True)
 
-    assert unknown.status_code == junk.status_code == HTTPStatus.OK
+    assert unknown.status_code == junk.status_code == undo.status_code == HTTPStatus.OK
     assert "Choose an action" in unknown.content.decode()
     assert statuses(comment) == ["pending"]
 

@@ -43,11 +43,11 @@ def assert_refused_keeping_text(response, message):
 # --- honeypot
 
 
-def test_bot_filling_the_honeypot_is_refused_and_nothing_is_saved(client, review):
+def test_honeypot_filled_is_refused_with_a_generic_message_and_the_text_kept(client, review):
     response = post_comment(client, review, comment=TEXT, honeypot="http://spam.example")
 
-    assert response.status_code == HTTPStatus.BAD_REQUEST
-    assert not Comment.objects.exists()
+    # A bot learns nothing useful; a person whose browser filled the field keeps their words.
+    assert_refused_keeping_text(response, "Sorry, your comment could not be posted.")
 
 
 def test_honeypot_is_hidden_from_people_and_assistive_technology(client, review):

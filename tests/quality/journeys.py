@@ -23,25 +23,32 @@ def heading(page):
 def read_the_site(page, site, screenshot):
     """A reader goes home → a review → its film → the director → search → back to a review."""
     page.goto(site.url + "/")
-    expect(page.locator(".review-card").first).to_be_visible()
+    try:
+        expect(page.locator(".review-card").first).to_be_visible()
+    except AssertionError:
+        from django.utils import timezone
+        from reviews.models import Review
+        print("DIAG", site.url, timezone.now(), Review.objects.count(), Review.objects.published().count(), list(Review.objects.values_list("status", "published_at"))[:5])
+        import socket; print("DIAG addr", socket.getaddrinfo("localhost", None))
+        raise
     screenshot(page, "home")
 
     card = page.locator(".review-card-title a").first
-    headline = card.inner_text().strip()
+    headline = card.text_content().strip()
     follow(page, card)
     expect(heading(page)).to_have_text(headline)
     expect(page.locator("#comments")).to_be_visible()
     screenshot(page, "review")
 
     film_link = page.locator("main .kicker a").first
-    film_title = film_link.inner_text().strip()
+    film_title = film_link.text_content().strip()
     follow(page, film_link)
     expect(heading(page)).to_contain_text(film_title)
     expect(page.locator("main img.poster").first).to_be_visible()
     screenshot(page, "film")
 
     director = page.locator("main dt", has_text="Directed by").locator("+ dd a").first
-    name = director.inner_text().strip()
+    name = director.text_content().strip()
     follow(page, director)
     expect(heading(page)).to_contain_text(name)
     expect(page.locator("main").get_by_role("link", name=film_title).first).to_be_visible()
@@ -178,7 +185,7 @@ def write_and_publish_a_review(page, site, screenshot, *, tag):
     headline = f"{film_title} — a harvest of quiet dread"
     page.goto(site.url + "/admin/reviews/review/add/")
     choose_in_autocomplete(page, "id_film", film_title)
-    page.fill("#id_headline", headline)
+    page.locator("#id_headline").press_sequentially(headline)  # typed: the slug follows
     expect(page.locator("#id_slug")).not_to_have_value("")  # filled in from the headline
     page.fill("#id_standfirst", "An orchard, a drought and a family that will not leave.")
     page.fill(
