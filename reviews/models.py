@@ -193,10 +193,6 @@ class Review(models.Model):
         return self.verdict or verdict_for(self.rating)
 
     @property
-    def rating_display(self):
-        return f"{self.rating:g}"
-
-    @property
     def comments_are_open(self):
         """Open unless the author closed them or COMMENTS_CLOSE_AFTER_DAYS has passed."""
         if not self.comments_open:

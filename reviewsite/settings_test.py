@@ -18,3 +18,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Most tests post comments straight after loading the form; the spam-defence tests set the
 # real minimum themselves with override_settings.
 COMMENTS_MIN_SECONDS = 0
+
+# Serve static files from the app folders, as in development: tests run without collectstatic.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
