@@ -19,19 +19,30 @@ workdir = tempfile.mkdtemp(prefix="reviewsite-bench-")
 os.environ.setdefault("DATABASE_URL", f"sqlite:///{workdir}/bench.sqlite3")
 os.environ.setdefault("MEDIA_ROOT", f"{workdir}/media")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "reviewsite.settings_test")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver")
 
 import django  # noqa: E402
 
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
-from django.db import connection, reset_queries  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import override_settings  # noqa: E402
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "30"))
-TARGET_MS = 150  # median per page on the 2-core reference machine
+# Medians on the 2-core reference machine: ordinary pages, and a review carrying 500 comments
+# (all rendered on one page: threads are not paginated yet).
+TARGET_MS = 50
+TARGET_BUSY_REVIEW_MS = 250
 EXTRA_COMMENTS = 500
+
+
+class QueryCounter(list):
+    """An execute wrapper that records each SQL statement the request runs."""
+
+    def __call__(self, execute, sql, params, many, context):
+        self.append(sql)
+        return execute(sql, params, many, context)
 
 
 def main():
@@ -64,23 +75,22 @@ def main():
     }
     client = Client()
     print(f"{'page':32} {'status':>6} {'queries':>7} {'median ms':>9} {'p95 ms':>7} {'KiB':>6}")
-    with override_settings(DEBUG=True):
-        for label, url in pages.items():
-            client.get(url)  # warm caches and thumbnails
-            reset_queries()
+    for label, url in pages.items():
+        client.get(url)  # warm caches and thumbnails
+        captured = QueryCounter()
+        with connection.execute_wrapper(captured):
             response = client.get(url)
-            queries = len(connection.queries)
-            timings = []
-            for _ in range(ROUNDS):
-                start = time.perf_counter()
-                client.get(url)
-                timings.append((time.perf_counter() - start) * 1000)
-            timings.sort()
-            p95 = timings[int(len(timings) * 0.95) - 1]
-            print(
-                f"{label:32} {response.status_code:>6} {queries:>7} "
-                f"{statistics.median(timings):>9.1f} {p95:>7.1f} {len(response.content) / 1024:>6.0f}"
-            )
+        timings = []
+        for _ in range(ROUNDS):
+            start = time.perf_counter()
+            client.get(url)
+            timings.append((time.perf_counter() - start) * 1000)
+        timings.sort()
+        p95 = timings[int(len(timings) * 0.95) - 1]
+        print(
+            f"{label:32} {response.status_code:>6} {len(captured):>7} "
+            f"{statistics.median(timings):>9.1f} {p95:>7.1f} {len(response.content) / 1024:>6.0f}"
+        )
     tracemalloc.start()
     client.get(review.get_absolute_url())
     _, peak = tracemalloc.get_traced_memory()
@@ -88,7 +98,10 @@ def main():
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\npeak Python allocation rendering the busy review: {peak / 1024 / 1024:.1f} MiB")
     print(f"process max RSS: {rss:.0f} MiB")
-    print(f"target: median under {TARGET_MS} ms per page; query counts constant in comment count")
+    print(
+        f"targets: median under {TARGET_MS} ms per page, {TARGET_BUSY_REVIEW_MS} ms for the review "
+        f"with {EXTRA_COMMENTS} extra comments; the review's query count does not grow with comments"
+    )
 
 
 if __name__ == "__main__":
