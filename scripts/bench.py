@@ -100,7 +100,7 @@ def main():
     print(f"process max RSS: {rss:.0f} MiB")
     print(
         f"targets: median under {TARGET_MS} ms per page, {TARGET_BUSY_REVIEW_MS} ms for the review "
-        f"with {EXTRA_COMMENTS} extra comments; the review's query count does not grow with comments"
+        f"with {EXTRA_COMMENTS} extra comments; its query count does not grow with comments"
     )
 
 
