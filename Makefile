@@ -43,8 +43,10 @@ format: install-dev
 bench: install-dev
 	$(PY) scripts/bench.py
 
+# The browser journeys and the page-type sweep photograph each page type at 1280 and 390 px
+# into docs/screenshots/ (see DEVELOPERS.md).
 screenshots: install-dev
-	$(PY) -m pytest tests/browser -m browser -k screenshot --screenshots
+	$(PY) -m pytest tests/quality/test_accessibility.py tests/quality/test_journeys.py -q --screenshots
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles

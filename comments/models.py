@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
+from django.db.models.functions import Substr
 from django.urls import reverse
 
 from reviews.models import Review
@@ -13,15 +14,66 @@ class CommentQuerySet(models.QuerySet):
         """Comments every reader may see."""
         return self.filter(status=Comment.Status.APPROVED)
 
+    def visible_in(self, review, *, include_ids=()):
+        """A review's comments a reader sees: approved, plus their own held ones (`include_ids`)."""
+        visible = Q(status=Comment.Status.APPROVED)
+        if include_ids:
+            visible |= Q(pk__in=list(include_ids), status=Comment.Status.PENDING)
+        return self.filter(visible, review=review)
+
     def for_thread(self, review, *, include_ids=()):
         """A review's whole visible tree in display order, in one query.
 
         `include_ids` adds the caller's own held comments (their session), which nobody else sees.
         """
-        visible = Q(status=Comment.Status.APPROVED)
-        if include_ids:
-            visible |= Q(pk__in=list(include_ids), status=Comment.Status.PENDING)
-        return self.filter(visible, review=review).select_related("user").order_by("path")
+        return (
+            self.visible_in(review, include_ids=include_ids).select_related("user").order_by("path")
+        )
+
+    # Threads are paginated by the top-level id that starts every path of a thread
+    # ("root"), not by parent=None: a thread whose first comment was removed still has
+    # its approved replies shown (at the top level), so it must still be on a page.
+
+    def thread_totals(self, review, *, include_ids=()):
+        """{"approved": comments for the heading, "threads": visible threads}, in one query."""
+        return self.visible_in(review, include_ids=include_ids).aggregate(
+            approved=Count("pk", filter=Q(status=Comment.Status.APPROVED)),
+            threads=Count(_root(), distinct=True),
+        )
+
+    def for_thread_page(self, review, *, start, stop, newest_first=False, include_ids=()):
+        """The visible comments of threads start..stop (in that order), by path, in one query."""
+        visible = self.visible_in(review, include_ids=include_ids)
+        roots = (
+            visible.annotate(root=_root())
+            .values("root")
+            .distinct()
+            .order_by("-root" if newest_first else "root")[start:stop]
+        )
+        return (
+            visible.annotate(root=_root())
+            .filter(root__in=roots)
+            .select_related("user")
+            .order_by("path")
+        )
+
+    def threads_before(self, comment, *, newest_first=False, include_ids=()):
+        """How many visible threads of the comment's review come before the comment's thread."""
+        root = comment.path[:PATH_STEP]
+        if not root.isdigit():
+            return 0
+        visible = self.visible_in(comment.review_id, include_ids=include_ids)
+        if newest_first:
+            # Every path of a later thread sorts at or after the next possible root.
+            visible = visible.filter(path__gte=str(int(root) + 1).zfill(PATH_STEP))
+        else:
+            visible = visible.filter(path__lt=root)
+        return visible.annotate(root=_root()).values("root").distinct().count()
+
+
+def _root():
+    """The thread a comment belongs to: its path's first (top-level) step."""
+    return Substr("path", 1, PATH_STEP)
 
 
 class Comment(models.Model):

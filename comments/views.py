@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from reviews.models import Review
 
-from . import moderation, services
+from . import moderation, services, threads
 from .forms import CommentForm
 from .models import Comment
 
@@ -29,6 +29,7 @@ def _form_page(request, *, review, form, status, message=""):
     typed_comment = form.data.get("comment", "")
     if not closed:
         form.prepare_redisplay()
+        threads.keep_order_in_form(form, threads.read_order(request.GET.get(threads.ORDER_PARAM)))
     context = {
         "review": review,
         "form": form,
@@ -54,19 +55,26 @@ def post_comment(request, slug):
         form.add_error(None, refusal)
         return _form_page(request, review=review, form=form, status=400)
     services.remember_own_comment(request, comment)
-    response = redirect(f"{review.get_absolute_url()}#comment-{comment.pk}")
+    # The page that shows it to its writer (held comments included), in the order they read.
+    response = redirect(
+        threads.comment_url(
+            comment,
+            order=threads.read_order(request.GET.get(threads.ORDER_PARAM)),
+            include_ids=services.own_comment_ids(request),
+        )
+    )
     moderation.remember_commenter(response=response, comment=comment, request=request)
     services.update_remembered_author(request=request, response=response, form=form)
     return response
 
 
 def permalink(request, pk):
-    """/comments/<id>/ -> the comment in place on its review page."""
+    """/comments/<id>/ -> the comment in place on the page of its review that shows it."""
     comment = get_object_or_404(Comment.objects.select_related("review"), pk=pk)
     visible = comment.is_public and comment.review.is_public
     if not visible and not moderation.is_moderator(request.user):
         raise Http404("No such comment.")
-    return redirect(f"{comment.review.get_absolute_url()}#comment-{comment.pk}")
+    return redirect(threads.comment_url(comment, include_ids=services.own_comment_ids(request)))
 
 
 def csrf_failure(request, reason=""):

@@ -107,7 +107,8 @@ class ReviewCommentsFeed(Feed):
         return linebreaks(item.body, autoescape=True)
 
     def item_link(self, item):
-        return f"{item.review.get_absolute_url()}#comment-{item.pk}"
+        # The permalink redirects to the page of the thread that holds the comment.
+        return item.get_absolute_url()
 
     def item_pubdate(self, item):
         return item.created_at

@@ -202,6 +202,7 @@ TASKS = {
 
 # Comments (see SPEC.md, "Moderation").
 COMMENTS_MAX_DEPTH = env_int("COMMENTS_MAX_DEPTH", 5)
+COMMENTS_PER_PAGE = env_int("COMMENTS_PER_PAGE", 50)  # top-level threads per page (?cpage=N)
 COMMENTS_MODERATION = os.environ.get("COMMENTS_MODERATION", "first_time")
 COMMENTS_MAX_LINKS = env_int("COMMENTS_MAX_LINKS", 2)
 COMMENTS_CLOSE_AFTER_DAYS = env_int("COMMENTS_CLOSE_AFTER_DAYS", 0)  # 0 = never

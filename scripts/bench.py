@@ -31,7 +31,7 @@ from django.test import Client  # noqa: E402
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "30"))
 # Medians on the 2-core reference machine: ordinary pages, and a review carrying 500 comments
-# (all rendered on one page: threads are not paginated yet).
+# (its first page of COMMENTS_PER_PAGE threads is rendered).
 TARGET_MS = 50
 TARGET_BUSY_REVIEW_MS = 250
 EXTRA_COMMENTS = 500

@@ -1,4 +1,4 @@
-"""The comment section under a review: the thread (one query) and the form."""
+"""The comment section under a review: one page of threads (two queries) and the form."""
 
 from dataclasses import dataclass
 
@@ -8,10 +8,10 @@ from django.utils import timezone
 from django.utils.html import Urlizer, linebreaks
 from django.utils.safestring import mark_safe
 
-from comments import services
+from comments import services, threads
 from comments.avatars import identicon_svg
 from comments.forms import CommentForm
-from comments.models import Comment
+from comments.models import PATH_STEP, Comment
 
 register = template.Library()
 
@@ -19,8 +19,9 @@ register = template.Library()
 @dataclass
 class Thread:
     review: object
-    comments: list  # top-level comments, each with .children (recursively)
-    count: int  # approved comments only: held ones are not counted, even for their writer
+    comments: list  # this page's top-level comments, each with .children (recursively)
+    count: int  # approved comments on all pages: held ones are not counted, even for their writer
+    page: threads.ThreadPage
     form: CommentForm | None
     reply_to: Comment | None
     is_open: bool
@@ -65,10 +66,27 @@ def comment_thread(context, review):
     """Everything the comment section shows, for `{% comment_thread review as thread %}`."""
     request = context.get("request")
     own_ids = set(services.own_comment_ids(request)) if request is not None else set()
+    query = request.GET if request is not None else {}
     # Same depth rule as the form: a reply must still fit within COMMENTS_MAX_DEPTH levels.
     can_reply_below = settings.COMMENTS_MAX_DEPTH - 1
     author_user_id = review.author.user_id  # always read: the query count must not vary
-    comments = list(Comment.objects.for_thread(review, include_ids=own_ids))
+    # Two queries whatever the number of comments (even none): the totals, then the page.
+    totals = Comment.objects.thread_totals(review, include_ids=own_ids)
+    page = threads.ThreadPage.make(
+        review_url=review.get_absolute_url(),
+        asked=threads.read_page(query.get(threads.PAGE_PARAM)),
+        order=threads.read_order(query.get(threads.ORDER_PARAM)),
+        threads=totals["threads"],
+    )
+    comments = list(
+        Comment.objects.for_thread_page(
+            review,
+            start=page.start,
+            stop=page.stop,
+            newest_first=page.newest_first,
+            include_ids=own_ids,
+        )
+    )
     is_open = review.comments_are_open
     roots, by_id = _build_tree(
         comments,
@@ -77,7 +95,10 @@ def comment_thread(context, review):
         can_reply_below=can_reply_below,
         is_open=is_open,
     )
-    count = sum(1 for comment in comments if comment.is_public)
+    if page.newest_first:
+        # Threads newest first; a stable sort keeps the replies of one thread shown at the
+        # top level (their first comment removed) in the order written.
+        roots.sort(key=lambda comment: comment.path[:PATH_STEP], reverse=True)
     form = None
     reply_to = None
     if is_open:
@@ -91,10 +112,12 @@ def comment_thread(context, review):
         if reply_to is not None:
             initial["parent"] = reply_to.pk
         form = CommentForm(review=review, user=user, initial=initial)
+        threads.keep_order_in_form(form, page.order)
     return Thread(
         review=review,
         comments=roots,
-        count=count,
+        count=totals["approved"],
+        page=page,
         form=form,
         reply_to=reply_to,
         is_open=is_open,

@@ -145,7 +145,19 @@
     }
     showRating(true);
     if (/[?&]replytocom=/.test(window.location.search) && window.history.replaceState) {
-      window.history.replaceState(null, "", window.location.pathname + "#respond");
+      // Drop the reply target only: the reader stays on their page of threads (cpage, corder).
+      var query = window.location.search
+        .slice(1)
+        .split("&")
+        .filter(function (part) {
+          return part && part.indexOf("replytocom=") !== 0;
+        })
+        .join("&");
+      window.history.replaceState(
+        null,
+        "",
+        window.location.pathname + (query ? "?" + query : "") + "#respond"
+      );
     }
     textarea.focus();
   }

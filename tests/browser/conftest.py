@@ -4,39 +4,14 @@ Browser tests need a live server: mark them `@pytest.mark.browser` and
 `@pytest.mark.django_db(transaction=True)`, and take the `live_server` and `page` fixtures.
 """
 
-import os
-from pathlib import Path
-
 import pytest
 
-# Playwright's sync API runs an event loop in this thread; Django would otherwise refuse ORM
-# calls from the test body ("You cannot call this from an async context").
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+# The launch flags and the skip-or-fail rule live in harness.py, shared with tests/quality;
+# importing it also sets DJANGO_ALLOW_ASYNC_UNSAFE (Playwright's sync API runs an event loop in
+# the test thread, and Django would otherwise refuse ORM calls from it).
+from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS, launch, require_chromium
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def require_chromium():
-    """Skips the calling module when Chromium is missing, except in CI where that is an error."""
-    if CHROMIUM.exists():
-        return
-    if os.environ.get("CI") == "true":
-        raise RuntimeError(f"{CHROMIUM} is required in CI: apt-get install -y chromium")
-    pytest.skip(
-        f"{CHROMIUM} is not installed, so the browser tests cannot run "
-        "(apt-get install -y chromium)",
-        allow_module_level=True,
-    )
+__all__ = ["CHROMIUM", "CHROMIUM_ARGS", "require_chromium"]
 
 
 # Module scope, not session: a running sync Playwright owns this thread's event loop, and other
@@ -47,9 +22,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     playwright = sync_playwright().start()
-    chromium = playwright.chromium.launch(
-        executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-    )
+    chromium = launch(playwright)
     yield chromium
     chromium.close()
     playwright.stop()

@@ -42,7 +42,8 @@ document.addEventListener("securitypolicyviolation", (event) => {
 LOAD_EVERY_IMAGE = """
 async () => {
   for (const img of document.images) { img.loading = "eager"; }
-  await Promise.all([...document.images].map((img) => img.complete ? null : img.decode().catch(() => null)));
+  const pending = [...document.images].filter((img) => !img.complete);
+  await Promise.all(pending.map((img) => img.decode().catch(() => null)));
 }
 """
 
@@ -90,13 +91,17 @@ def seeded_site(django_db_setup, django_db_blocker):
     """A live server over the demo content (seed_demo), started once per session."""
     from pytest_django.live_server_helper import LiveServer
 
+    from reviews.models import Review
     from tests.quality.pages import public_page_types
 
     with django_db_blocker.unblock():
         # Transactional tests that ran before may have left the database flushed, or not.
         empty_database()
         call_command("seed_demo", allow_without_debug=True, stdout=io.StringIO())
-        server = LiveServer("localhost")
+        assert Review.objects.published().exists(), "seed_demo published no review"
+        # An IP address, not "localhost": Chromium would try ::1 first, where another
+        # process may be listening on the same port number.
+        server = LiveServer("127.0.0.1")
         server._live_server_modified_settings.enable()
         pages = public_page_types()
     yield Site(url=server.url, pages=pages)
@@ -262,12 +267,14 @@ STRUCTURE = """
     },
     imagesWithoutAlt: [...document.images].filter((img) => !img.hasAttribute("alt")).map(describe),
     unlabelledFields: fields.filter(
-      (el) => !el.labels.length && !el.getAttribute("aria-label") && !el.getAttribute("aria-labelledby")
+      (el) => !el.labels.length && !el.getAttribute("aria-label")
+        && !el.getAttribute("aria-labelledby")
     ).map(describe),
     invalidFields: fields.filter((el) => el.getAttribute("aria-invalid") === "true").length,
     invalidFieldsWithoutDescription: fields.filter(
-      (el) => el.getAttribute("aria-invalid") === "true" && !(el.getAttribute("aria-describedby") || "")
-        .split(/\\s+/).some((id) => id && (document.getElementById(id)?.textContent || "").trim())
+      (el) => el.getAttribute("aria-invalid") === "true"
+        && !(el.getAttribute("aria-describedby") || "").split(/\\s+/)
+          .some((id) => id && (document.getElementById(id)?.textContent || "").trim())
     ).map(describe),
     // Error messages next to a field that no field points at with aria-describedby.
     orphanErrors: [...document.querySelectorAll(".invalid-feedback, .errorlist")].filter(
@@ -287,7 +294,8 @@ STRUCTURE = """
         const url = candidate.trim().split(/\\s+/)[0];
         if (url) { urls.push(new URL(url, document.baseURI).href); }
       }
-      return urls.some((url) => !url.startsWith("data:") && new URL(url).origin !== location.origin);
+      return urls.some((url) => !url.startsWith("data:")
+        && new URL(url).origin !== location.origin);
     }).map(describe),
     sidewaysScroll: document.documentElement.scrollWidth - document.documentElement.clientWidth,
   };
@@ -297,6 +305,8 @@ STRUCTURE = """
 # The passes of the page-type sweep: every page type at desktop and phone width, and once more
 # in the dark colour scheme (contrast is checked per scheme).
 SWEEP_PASSES = [(1280, "light"), (390, "light"), (1280, "dark")]
+# Pictures of the page types no journey passes through (the journeys take the others).
+SWEEP_SCREENSHOTS = {"film index", "genre", "author", "not found"}
 
 
 @dataclass
@@ -360,7 +370,7 @@ def page_type_visits(seeded_site, browser, django_db_blocker, screenshot):
                 visits.append(
                     record_visit(page, watch, label=label, width=width, scheme=scheme, **kwargs)
                 )
-                if scheme == "light":
+                if scheme == "light" and label in SWEEP_SCREENSHOTS:
                     screenshot(page, label)
 
             for label, path in site.pages:

@@ -10,6 +10,19 @@ AWAITING = "Your comment is awaiting moderation."
 UPLOADED = re.compile(r"^/media/")  # an upload's rendition, not the static placeholder
 
 
+def assert_accessible(page):
+    """No serious or critical axe-core violation on the page as it is now."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    violations = Axe().run(page).response["violations"]
+    blocking = [
+        f"{v['id']} ({v['impact']}): {v['nodes'][0]['html'][:160]}"
+        for v in violations
+        if v["impact"] in {"serious", "critical"}
+    ]
+    assert not blocking, f"axe-core on {page.url}:\n" + "\n".join(blocking)
+
+
 def follow(page, link):
     """Clicks a link and waits for the page it leads to."""
     with page.expect_navigation():
@@ -23,14 +36,7 @@ def heading(page):
 def read_the_site(page, site, screenshot):
     """A reader goes home → a review → its film → the director → search → back to a review."""
     page.goto(site.url + "/")
-    try:
-        expect(page.locator(".review-card").first).to_be_visible()
-    except AssertionError:
-        from django.utils import timezone
-        from reviews.models import Review
-        print("DIAG", site.url, timezone.now(), Review.objects.count(), Review.objects.published().count(), list(Review.objects.values_list("status", "published_at"))[:5])
-        import socket; print("DIAG addr", socket.getaddrinfo("localhost", None))
-        raise
+    expect(page.locator(".review-card").first).to_be_visible()
     screenshot(page, "home")
 
     card = page.locator(".review-card-title a").first
@@ -116,6 +122,7 @@ def comment_and_reply(page, site, screenshot, *, tag, javascript):
     comment = page.locator(f"#comment-{comment_id}")
     expect(comment).to_contain_text(text)
     expect(comment.locator(".comment-awaiting-moderation")).to_have_text(AWAITING)
+    assert_accessible(page)
     screenshot(page, "comment-awaiting-moderation")
 
     # A reply to someone else's approved comment.
@@ -153,11 +160,13 @@ def assert_hidden_from_others(page, site, comment_ids):
 
 
 def png(color, size=(400, 600)):
-    """A small PNG made with Pillow, as an upload."""
-    from PIL import Image
+    """A small PNG made with Pillow, as an upload: a dusk-like gradient from `color`."""
+    from PIL import Image, ImageOps
 
+    gradient = Image.linear_gradient("L").resize(size)
+    image = ImageOps.colorize(gradient, black="#f3d9a4", white=color)
     buffer = BytesIO()
-    Image.new("RGB", size, color).save(buffer, format="PNG")
+    image.save(buffer, format="PNG")
     return buffer.getvalue()
 
 
@@ -168,9 +177,9 @@ def choose_in_autocomplete(page, field_id, text):
     page.locator(".select2-results__option", has_text=text).first.click()
 
 
-def write_and_publish_a_review(page, site, screenshot, *, tag):
-    """An author adds a film with a poster, writes a review with a captioned image, saves a
-    draft, previews it, publishes it. Returns (headline, review path)."""
+def write_and_publish_a_review(page, site, screenshot, *, tag, director):
+    """An author adds a film with a poster and its director, writes a review with a captioned
+    image, saves a draft, previews it, publishes it. Returns (headline, review path)."""
     film_title = f"The Night Orchard {tag}"
     page.goto(site.url + "/admin/films/film/add/")
     page.fill("#id_title", film_title)
@@ -178,6 +187,8 @@ def write_and_publish_a_review(page, site, screenshot, *, tag):
     page.set_input_files(
         "#id_poster", {"name": "orchard.png", "mimeType": "image/png", "buffer": png("#35524a")}
     )
+    choose_in_autocomplete(page, "id_credits-0-person", director)
+    page.select_option("#id_credits-0-role", "director")
     with page.expect_navigation():
         page.locator("input[name=_save]").click()
     expect(page.locator(".messagelist .success")).to_contain_text(film_title)
@@ -221,6 +232,7 @@ def write_and_publish_a_review(page, site, screenshot, *, tag):
         "alt", "A farmhouse under a sky the colour of rust"
     )
     expect(page.locator("main")).to_contain_text("Every tree is a held breath.")
+    assert_accessible(page)
     screenshot(page, "review-draft-preview")
     assert headline not in fetch(page, site, "/feeds/reviews/")  # a draft stays private
 

@@ -27,7 +27,10 @@ def public_page_types():
         ("home", reverse("reviews:home")),
         ("home page 2", reverse("reviews:home") + "?page=2"),
         ("review", review.get_absolute_url()),
-        ("review, replying without JavaScript", f"{review.get_absolute_url()}?replytocom={reply_to.pk}"),
+        (
+            "review, replying without JavaScript",
+            f"{review.get_absolute_url()}?replytocom={reply_to.pk}",
+        ),
         ("film", film.get_absolute_url()),
         ("film index", reverse("films:list")),
         ("film index filtered", reverse("films:list") + f"?genre={genre.slug}"),
@@ -42,7 +45,9 @@ def public_page_types():
 
 def comment_form_action(html):
     """The posting URL from the review page's comment form."""
-    match = re.search(r'<form[^>]*action="([^"]+)"[^>]*>(?:(?!</form>).)*name="comment"', html, re.S)
+    match = re.search(
+        r'<form[^>]*action="([^"]+)"[^>]*>(?:(?!</form>).)*name="comment"', html, re.S
+    )
     assert match, "no comment form on the review page"
     return match.group(1)
 

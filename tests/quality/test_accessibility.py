@@ -18,7 +18,9 @@ def axe_report(visit, impacts):
     lines = []
     for violation in visit.axe:
         if violation["impact"] in impacts:
-            lines.append(f"{visit.name}: {violation['id']} ({violation['impact']}) {violation['help']}")
+            lines.append(
+                f"{visit.name}: {violation['id']} ({violation['impact']}) {violation['help']}"
+            )
             lines += [f"    {node['html'][:160]}" for node in violation["nodes"][:5]]
     return lines
 
@@ -33,7 +35,9 @@ def test_every_page_type_has_the_landmarks_a_screen_reader_jumps_between(page_ty
         f"{visit.name}: {visit.structure['landmarks']}"
         for visit in page_type_visits
         if visit.structure["landmarks"]["main"] != 1
-        or not all(visit.structure["landmarks"][name] for name in ("banner", "navigation", "contentinfo"))
+        or not all(
+            visit.structure["landmarks"][name] for name in ("banner", "navigation", "contentinfo")
+        )
     ]
     assert not wrong, "landmarks missing or doubled:\n" + "\n".join(wrong)
 
@@ -70,7 +74,6 @@ def test_every_image_has_alt_text_and_every_field_a_label(page_type_visits):
         for html in visit.structure[kind]
     ]
     assert not wrong, "\n".join(wrong)
-
 
 
 def test_posters_tell_a_screen_reader_which_film_they_show(page_type_visits):

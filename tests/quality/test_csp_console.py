@@ -29,7 +29,10 @@ def test_the_browser_enforces_the_policy_and_the_watch_reports_a_violation(open_
             document.body.insertAdjacentHTML("beforeend", '<p style="color: red">styled</p>');
         }"""
     )
-    page.wait_for_function("() => true")  # let the violation events reach Python
+    for _ in range(40):  # the violation events reach Python asynchronously
+        if len(watch.csp_violations) >= 2:
+            break
+        page.wait_for_timeout(50)
     assert page.evaluate("window.injected") is None  # the inline script never ran
     problems = "\n".join(watch.problems())
     assert "CSP: script-src-elem refused inline" in problems

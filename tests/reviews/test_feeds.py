@@ -89,7 +89,7 @@ class TestCommentFeed:
 
         assert [entry.title for entry in feed.entries] == ["Marta on Her — a quiet triumph"]
         entry = feed.entries[0]
-        assert entry.link == f"http://testserver{review.get_absolute_url()}#comment-{comment.pk}"
+        assert entry.link == f"http://testserver/comments/{comment.pk}/"
         assert entry.author == "Marta"
         assert "&lt;script&gt;" in entry.summary and "<script>" not in entry.summary
         body = response.content.decode()
