@@ -307,6 +307,8 @@ STRUCTURE = """
 SWEEP_PASSES = [(1280, "light"), (390, "light"), (1280, "dark")]
 # Pictures of the page types no journey passes through (the journeys take the others).
 SWEEP_SCREENSHOTS = {"film index", "genre", "author", "not found"}
+# The dark colour scheme, shown in the README for the main page types.
+SWEEP_DARK_SCREENSHOTS = {"home", "review", "film"}
 
 
 @dataclass
@@ -372,6 +374,8 @@ def page_type_visits(seeded_site, browser, django_db_blocker, screenshot):
                 )
                 if scheme == "light" and label in SWEEP_SCREENSHOTS:
                     screenshot(page, label)
+                if scheme == "dark" and label in SWEEP_DARK_SCREENSHOTS:
+                    screenshot(page, f"{label} dark")
 
             for label, path in site.pages:
                 response = page.goto(site.url + path)
