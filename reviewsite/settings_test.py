@@ -22,3 +22,7 @@ COMMENTS_MIN_SECONDS = 0
 # Serve static files from the app folders, as in development: tests run without collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Close connections after each request, so no test thread leaves a session open on the test
+# database (PostgreSQL refuses to drop a database somebody is connected to).
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
