@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # 301s old WordPress permalinks of imported reviews; acts on 404s (and "/?p=<id>") only.
+    "reviews.middleware.LegacyRedirectMiddleware",
 ]
 
 ROOT_URLCONF = "reviewsite.urls"
@@ -212,6 +214,10 @@ COMMENTS_MAX_FORM_AGE = env_int("COMMENTS_MAX_FORM_AGE", 24 * 3600)
 COMMENTS_RATE_LIMIT = env_int("COMMENTS_RATE_LIMIT", 5)  # posts per IP …
 COMMENTS_RATE_WINDOW = env_int("COMMENTS_RATE_WINDOW", 60)  # … per this many seconds
 COMMENTS_MAX_LENGTH = env_int("COMMENTS_MAX_LENGTH", 5000)
+# Minutes during which a reader may edit or delete their own comment from the same browser.
+COMMENTS_EDIT_WINDOW_MINUTES = env_int("COMMENTS_EDIT_WINDOW_MINUTES", 10)
+# Reports (from different readers) that send an approved comment back to the queue.
+COMMENTS_REPORTS_TO_HOLD = env_int("COMMENTS_REPORTS_TO_HOLD", 3)
 # Number of proxies in front of the app whose X-Forwarded-For we trust (0: use REMOTE_ADDR).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 

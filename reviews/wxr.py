@@ -1,0 +1,630 @@
+"""WordPress WXR export files: reading them into reviews, authors and comments, and writing them.
+
+Reading (``import_wxr``) maps a WordPress export onto this site, with these assumptions:
+
+- Every ``<wp:author>`` becomes a user (no usable password, not staff: an admin decides who may
+  sign in) with an Author profile (display name; slug from the login). A user whose username
+  equals the login is reused, so an operator who created their account first keeps it.
+- Every item whose ``wp:post_type`` is ``post`` becomes a Review: headline from the title, slug
+  from ``wp:post_name`` (a suffix is added when the slug is taken), body from
+  ``content:encoded`` kept as the Markdown body (Markdown passes HTML through and the renderer
+  sanitises it with nh3; Gutenberg's ``<!-- wp:… -->`` block comments are removed), standfirst
+  from ``excerpt:encoded`` as plain text, status publish → published, future → scheduled,
+  anything else → draft, publication time from ``wp:post_date_gmt`` (UTC).
+- WordPress has no films or ratings, so: the film is the first category or tag with
+  ``domain="film"``, else a film titled after the post (year from a ``year`` post meta, else the
+  post's year), reused when one with that title and year exists; the rating is the ``rating``
+  post meta rounded to half points within 0–10, else 5.0; a ``verdict`` post meta is kept, else
+  the verdict is left empty (the site uses the word for the rating).
+- Comments keep their thread, author, email, website (http/https only), IP and date; approved
+  "1" → approved, "0" → pending, "spam" → spam, "trash" → removed. Pingbacks and trackbacks
+  are skipped.
+- Each post's old permalink path and ``/?p=<id>`` are kept as LegacyRedirects.
+- Running the same file again adds nothing: authors, posts and comments are remembered by their
+  WordPress ids (ImportedItem, per exported site).
+
+WXR files are untrusted input: a file with a DTD or entity declaration is refused before it is
+parsed, so entity expansion (billion laughs) and external entities (XXE) cannot happen, and only
+UTF-8 is accepted, so the check cannot be dodged with another encoding.
+
+Writing (``export_wxr``) produces a WXR 1.2 file of published reviews, their authors and approved
+comments (threaded with ``wp:comment_parent``) that ``import_wxr`` reads back.
+"""
+
+import ipaddress
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.text import slugify
+
+from comments.models import Comment
+from films.models import Film
+
+from .models import Author, ImportedItem, LegacyRedirect, Review
+
+NS = {
+    "wp": "http://wordpress.org/export/1.2/",
+    "content": "http://purl.org/rss/1.0/modules/content/",
+    "excerpt": "http://wordpress.org/export/1.2/excerpt/",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "wfw": "http://wellformedweb.org/CommentAPI/",
+}
+# WordPress 3.0 and 3.1 exports use earlier namespace versions; they mean the same.
+WP_NAMESPACES = [f"http://wordpress.org/export/1.{n}/" for n in (2, 1, 0)]
+EXCERPT_NAMESPACES = [f"http://wordpress.org/export/1.{n}/excerpt/" for n in (2, 1, 0)]
+
+BLOCK_COMMENT_RE = re.compile(r"<!--\s*/?wp:.*?-->\n?", re.S)
+CDATA_RE = re.compile(r"<!\[CDATA\[.*?\]\]>", re.S)
+FORBIDDEN_RE = re.compile(r"<!(DOCTYPE|ENTITY)", re.I)
+ZERO_DATE = "0000-00-00 00:00:00"
+MAX_DEPTH = 20  # Comment.path holds 23 levels of 10-digit ids; deeper replies join an ancestor.
+
+STATUS_MAP = {"publish": Review.Status.PUBLISHED, "future": Review.Status.SCHEDULED}
+COMMENT_STATUS_MAP = {
+    "1": Comment.Status.APPROVED,
+    "approve": Comment.Status.APPROVED,
+    "0": Comment.Status.PENDING,
+    "hold": Comment.Status.PENDING,
+    "spam": Comment.Status.SPAM,
+    "trash": Comment.Status.REMOVED,
+    "post-trashed": Comment.Status.REMOVED,
+}
+
+
+class WXRError(ValueError):
+    """The file cannot be imported; the message says why, for the operator."""
+
+
+@dataclass
+class WXRAuthor:
+    id: str
+    login: str
+    email: str = ""
+    display_name: str = ""
+    first_name: str = ""
+    last_name: str = ""
+
+
+@dataclass
+class WXRComment:
+    id: str
+    parent_id: str
+    author: str
+    email: str
+    url: str
+    ip: str
+    date_gmt: str
+    content: str
+    approved: str
+    type: str
+    user_id: str
+
+
+@dataclass
+class WXRPost:
+    id: str
+    title: str
+    link: str
+    creator: str
+    content: str
+    excerpt: str
+    post_name: str
+    status: str
+    post_date: str
+    post_date_gmt: str
+    comment_status: str
+    film_name: str = ""
+    film_slug: str = ""
+    meta: dict = field(default_factory=dict)
+    comments: list = field(default_factory=list)
+
+
+@dataclass
+class WXRDocument:
+    site: str
+    authors: list
+    posts: list
+    skipped_items: int = 0
+
+
+# Reading ------------------------------------------------------------------------------------
+
+
+def _check_safe(data: bytes) -> str:
+    """The file as text, or WXRError when it is not UTF-8 or declares a DTD or entities."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise WXRError("The file is not UTF-8 text, so it is not a WordPress export.") from exc
+    # A DTD can only appear outside CDATA sections; CDATA may quote "<!DOCTYPE html>" harmlessly.
+    if FORBIDDEN_RE.search(CDATA_RE.sub("", text)):
+        raise WXRError(
+            "The file declares a DTD or entities (<!DOCTYPE or <!ENTITY), which WordPress "
+            "exports never do; refused for safety."
+        )
+    return text
+
+
+def _text(element, path, default=""):
+    found = None
+    for prefix, uris in (("wp:", WP_NAMESPACES), ("excerpt:", EXCERPT_NAMESPACES)):
+        if path.startswith(prefix):
+            tag = path.removeprefix(prefix)
+            for uri in uris:
+                found = element.find(f"{{{uri}}}{tag}")
+                if found is not None:
+                    break
+            break
+    else:
+        found = element.find(path, NS)
+    if found is None or found.text is None:
+        return default
+    return found.text.strip() if path not in ("content:encoded",) else found.text
+
+
+def _findall(element, tag):
+    """wp:<tag> children, in whichever WXR namespace version the file uses."""
+    for uri in WP_NAMESPACES:
+        found = element.findall(f"{{{uri}}}{tag}")
+        if found:
+            return found
+    return []
+
+
+def parse(data: bytes) -> WXRDocument:
+    """Parses WXR bytes, or raises WXRError with a message for the operator."""
+    text = _check_safe(data)
+    try:
+        root = ET.fromstring(text)
+    except ET.ParseError as exc:
+        raise WXRError(f"The file is not well-formed XML ({exc}).") from exc
+    channel = root.find("channel")
+    if root.tag != "rss" or channel is None or _text(channel, "wp:wxr_version") == "":
+        raise WXRError(
+            "The file is XML but not a WordPress export (WXR): no <rss><channel> with "
+            "<wp:wxr_version>."
+        )
+    site = (
+        _text(channel, "wp:base_site_url")
+        or _text(channel, "wp:base_blog_url")
+        or _text(channel, "link")
+    )
+    authors = [
+        WXRAuthor(
+            id=_text(a, "wp:author_id"),
+            login=_text(a, "wp:author_login"),
+            email=_text(a, "wp:author_email"),
+            display_name=_text(a, "wp:author_display_name"),
+            first_name=_text(a, "wp:author_first_name"),
+            last_name=_text(a, "wp:author_last_name"),
+        )
+        for a in _findall(channel, "author")
+        if _text(a, "wp:author_login")
+    ]
+    posts, skipped = [], 0
+    for item in channel.findall("item"):
+        if _text(item, "wp:post_type") != "post" or not _text(item, "wp:post_id"):
+            skipped += 1  # pages, attachments, menu items, revisions…
+            continue
+        post = WXRPost(
+            id=_text(item, "wp:post_id"),
+            title=_text(item, "title"),
+            link=_text(item, "link"),
+            creator=_text(item, "dc:creator"),
+            content=_text(item, "content:encoded"),
+            excerpt=_text(item, "excerpt:encoded"),
+            post_name=_text(item, "wp:post_name"),
+            status=_text(item, "wp:status"),
+            post_date=_text(item, "wp:post_date"),
+            post_date_gmt=_text(item, "wp:post_date_gmt"),
+            comment_status=_text(item, "wp:comment_status", "open"),
+        )
+        for category in item.findall("category"):
+            if category.get("domain") == "film" and (category.text or "").strip():
+                post.film_name = category.text.strip()
+                post.film_slug = category.get("nicename", "")
+                break
+        for meta in _findall(item, "postmeta"):
+            post.meta.setdefault(_text(meta, "wp:meta_key"), _text(meta, "wp:meta_value"))
+        post.comments = [
+            WXRComment(
+                id=_text(c, "wp:comment_id"),
+                parent_id=_text(c, "wp:comment_parent", "0"),
+                author=_text(c, "wp:comment_author"),
+                email=_text(c, "wp:comment_author_email"),
+                url=_text(c, "wp:comment_author_url"),
+                ip=_text(c, "wp:comment_author_IP"),
+                date_gmt=_text(c, "wp:comment_date_gmt"),
+                content=_text(c, "wp:comment_content"),
+                approved=_text(c, "wp:comment_approved", "0"),
+                type=_text(c, "wp:comment_type"),
+                user_id=_text(c, "wp:comment_user_id", "0"),
+            )
+            for c in _findall(item, "comment")
+            if _text(c, "wp:comment_id")
+        ]
+        posts.append(post)
+    return WXRDocument(site=site[:200], authors=authors, posts=posts, skipped_items=skipped)
+
+
+# Importing ----------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportCounts:
+    """Created vs already present, per kind: what the command prints."""
+
+    created: dict = field(default_factory=dict)
+    present: dict = field(default_factory=dict)
+    skipped_pingbacks: int = 0
+    skipped_items: int = 0
+
+    def add(self, kind, created):
+        bucket = self.created if created else self.present
+        bucket[kind] = bucket.get(kind, 0) + 1
+
+
+def _gmt(value):
+    """An aware UTC datetime from "YYYY-MM-DD HH:MM:SS", or None (also for WordPress's zero)."""
+    if not value or value.startswith("0000-00-00"):
+        return None
+    try:
+        return datetime.strptime(value, "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC)
+    except ValueError:
+        return None
+
+
+def _rating(value):
+    """The rating post meta on the site's half-point scale within 0–10; 5.0 when missing."""
+    try:
+        number = Decimal(str(value).strip().replace(",", "."))
+    except (InvalidOperation, ValueError):
+        return Decimal("5.0")
+    if not number.is_finite():
+        return Decimal("5.0")
+    number = min(max(number, Decimal(0)), Decimal(10))
+    return ((number * 2).quantize(Decimal(1), rounding=ROUND_HALF_UP) / 2).quantize(Decimal("0.1"))
+
+
+def _unique_slug(model, base, max_length, field_name="slug"):
+    base = (base or "item")[: max_length - 4].strip("-") or "item"
+    slug, n = base, 2
+    while model.objects.filter(**{field_name: slug}).exists():
+        slug = f"{base}-{n}"
+        n += 1
+    return slug
+
+
+def _legacy_path(link):
+    """The path of an old permalink, decoded and without its trailing slash ("" if none)."""
+    parts = urlsplit(link or "")
+    path = unquote(parts.path)
+    if parts.query:
+        return ""  # "?p=…" links are stored from the post id instead
+    path = path.rstrip("/")
+    return path[:500] if path else ""
+
+
+def normalise_path(path):
+    """A request path as LegacyRedirect stores it."""
+    return path.rstrip("/")[:500]
+
+
+def _remembered(source, kind, source_id, model):
+    """The object an earlier run imported for this WordPress id (None if none or deleted)."""
+    item = ImportedItem.objects.filter(source=source, kind=kind, source_id=source_id).first()
+    if item is None:
+        return None
+    obj = model.objects.filter(pk=item.object_id).first()
+    if obj is None:
+        item.delete()  # deleted here since: import it again
+    return obj
+
+
+def _remember(source, kind, source_id, obj):
+    ImportedItem.objects.create(source=source, kind=kind, source_id=source_id, object_id=obj.pk)
+
+
+def _import_author(doc, wp_author, counts):
+    kind = ImportedItem.Kind.AUTHOR
+    key = wp_author.id or wp_author.login
+    author = _remembered(doc.site, kind, key, Author)
+    if author is not None:
+        counts.add("authors", False)
+        return author
+    User = get_user_model()
+    login = wp_author.login[:150]
+    user = User.objects.filter(username=login).first()
+    if user is None:
+        user = User(
+            username=login,
+            email=wp_author.email[:254],
+            first_name=wp_author.first_name[:150],
+            last_name=wp_author.last_name[:150],
+            is_staff=False,
+        )
+        user.set_unusable_password()  # an admin sets a password (and staff status) to let them in
+        user.save()
+    author = Author.objects.filter(user=user).first()
+    created = author is None
+    if created:
+        author = Author.objects.create(
+            user=user,
+            display_name=(wp_author.display_name or login)[:120],
+            slug=_unique_slug(Author, slugify(login), 140),
+        )
+    _remember(doc.site, kind, key, author)
+    counts.add("authors", created)
+    return author
+
+
+def _film_for(post, published_at):
+    """The film a post reviews (see the module docstring), and whether it was created."""
+    title = (post.film_name or post.title or "Untitled")[:200]
+    try:
+        year = int(post.meta.get("year", ""))
+    except ValueError:
+        year = None
+    if year is None or not 1880 <= year <= 2100:
+        date = _gmt(post.post_date) or published_at or timezone.now()
+        year = date.year
+    film = Film.objects.filter(title__iexact=title, year=year).first()
+    if film is not None:
+        return film, False
+    slug = _unique_slug(Film, slugify(post.film_slug) or slugify(title), 220)
+    return Film.objects.create(title=title, slug=slug, year=year), True
+
+
+def _import_post(doc, post, authors, counts):
+    kind = ImportedItem.Kind.POST
+    review = _remembered(doc.site, kind, post.id, Review)
+    if review is not None:
+        counts.add("reviews", False)
+        return review
+    status = STATUS_MAP.get(post.status, Review.Status.DRAFT)
+    published_at = _gmt(post.post_date_gmt)
+    if status != Review.Status.DRAFT and published_at is None:
+        published_at = _gmt(post.post_date)  # local time, but better than no date at all
+    if status != Review.Status.DRAFT and published_at is None:
+        status = Review.Status.DRAFT  # the database refuses a public review without a date
+    author = authors.get(post.creator) or next(iter(authors.values()), None)
+    if author is None:
+        raise WXRError(f"Post {post.id} has no author and the file lists none.")
+    film, film_created = _film_for(post, published_at)
+    if film_created:
+        counts.add("films", True)
+    body = BLOCK_COMMENT_RE.sub("", post.content).strip() or "(No text.)"
+    review = Review.objects.create(
+        film=film,
+        author=author,
+        headline=(post.title or film.title)[:200],
+        slug=_unique_slug(Review, slugify(unquote(post.post_name)) or slugify(post.title), 220),
+        standfirst=strip_tags(post.excerpt).strip()[:400],
+        body=body,
+        rating=_rating(post.meta.get("rating", "")),
+        verdict=post.meta.get("verdict", "")[:30],
+        status=status,
+        published_at=published_at,
+        comments_open=post.comment_status == "open",
+    )
+    _remember(doc.site, kind, post.id, review)
+    counts.add("reviews", True)
+    return review
+
+
+def _import_redirects(doc, post, review, counts):
+    paths = [_legacy_path(post.link)] if _legacy_path(post.link) else []
+    if post.id.isdigit():
+        paths.append(f"/?p={post.id}")
+    for path in paths:
+        _, created = LegacyRedirect.objects.get_or_create(
+            old_path=path, defaults={"review": review}
+        )
+        counts.add("redirects", created)
+
+
+def _clean_url(url):
+    parts = urlsplit(url or "")
+    if parts.scheme not in ("http", "https") or not parts.netloc or len(url) > 200:
+        return ""  # the page links it: never a javascript: or data: address
+    return url
+
+
+def _clean_ip(value):
+    try:
+        return str(ipaddress.ip_address(value))
+    except ValueError:
+        return None
+
+
+def _import_comments(doc, post, review, users_by_wp_id, counts):
+    kind = ImportedItem.Kind.COMMENT
+    wanted = {}
+    for comment in post.comments:
+        if comment.type in ("pingback", "trackback"):
+            counts.skipped_pingbacks += 1
+            continue
+        wanted[comment.id] = comment
+
+    def chain(comment):
+        """The ancestors' ids, nearest first, stopping at a missing parent or a loop."""
+        ids, seen = [], {comment.id}
+        parent = comment.parent_id
+        while parent in wanted and parent not in seen:
+            ids.append(parent)
+            seen.add(parent)
+            parent = wanted[parent].parent_id
+        return ids
+
+    ancestry = {cid: chain(c) for cid, c in wanted.items()}
+    # Parents before children (Comment.save() builds the path from the saved parent); within a
+    # level, oldest first, so siblings keep the order they were written in.
+    order = sorted(
+        wanted.values(),
+        key=lambda c: (len(ancestry[c.id]), c.date_gmt, int(c.id) if c.id.isdigit() else 0),
+    )
+    saved = {}
+    for wp_comment in order:
+        existing = _remembered(doc.site, kind, wp_comment.id, Comment)
+        if existing is not None:
+            saved[wp_comment.id] = existing
+            counts.add("comments", False)
+            continue
+        ancestors = ancestry[wp_comment.id]
+        if len(ancestors) >= MAX_DEPTH:
+            ancestors = ancestors[len(ancestors) - MAX_DEPTH + 1 :]
+        parent = saved.get(ancestors[0]) if ancestors else None
+        comment = Comment(
+            review=review,
+            parent=parent,
+            name=(wp_comment.author or "Anonymous")[:80],
+            email=wp_comment.email[:254],
+            url=_clean_url(wp_comment.url),
+            body=wp_comment.content or "",
+            status=COMMENT_STATUS_MAP.get(wp_comment.approved, Comment.Status.PENDING),
+            user=users_by_wp_id.get(wp_comment.user_id),
+            ip_address=_clean_ip(wp_comment.ip),
+        )
+        comment.save()
+        created_at = _gmt(wp_comment.date_gmt)
+        if created_at:
+            # created_at is auto_now_add, so the export's date is written after the insert.
+            Comment.objects.filter(pk=comment.pk).update(created_at=created_at)
+        _remember(doc.site, kind, wp_comment.id, comment)
+        saved[wp_comment.id] = comment
+        counts.add("comments", True)
+
+
+def import_wxr(*, data: bytes, dry_run: bool = False) -> ImportCounts:
+    """Imports a WXR file's authors, posts, comments and permalinks, in one transaction."""
+    doc = parse(data)
+    counts = ImportCounts(skipped_items=doc.skipped_items)
+    with transaction.atomic():
+        authors, users_by_wp_id = {}, {}
+        for wp_author in doc.authors:
+            author = _import_author(doc, wp_author, counts)
+            authors[wp_author.login] = author
+            if wp_author.id:
+                users_by_wp_id[wp_author.id] = author.user
+        for post in doc.posts:
+            review = _import_post(doc, post, authors, counts)
+            _import_redirects(doc, post, review, counts)
+            _import_comments(doc, post, review, users_by_wp_id, counts)
+        if dry_run:
+            transaction.set_rollback(True)
+    return counts
+
+
+# Exporting ----------------------------------------------------------------------------------
+
+
+def _wp(tag):
+    return f"{{{NS['wp']}}}{tag}"
+
+
+def _sub(parent, tag, text="", **attrib):
+    element = ET.SubElement(parent, tag, attrib)
+    element.text = "" if text is None else str(text)
+    return element
+
+
+def _wxr_date(value):
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S") if value else ZERO_DATE
+
+
+def export_wxr() -> bytes:
+    """A WXR 1.2 document of published reviews, their authors and approved comments."""
+    for prefix, uri in NS.items():
+        ET.register_namespace(prefix, uri)
+    site = settings.SITE_URL
+    rss = ET.Element("rss", {"version": "2.0"})
+    channel = ET.SubElement(rss, "channel")
+    _sub(channel, "title", settings.SITE_NAME)
+    _sub(channel, "link", site)
+    _sub(channel, "description", "")
+    _sub(channel, "language", settings.LANGUAGE_CODE)
+    _sub(channel, _wp("wxr_version"), "1.2")
+    _sub(channel, _wp("base_site_url"), site)
+    _sub(channel, _wp("base_blog_url"), site)
+
+    reviews = list(Review.objects.published().select_related("film", "author__user").order_by("pk"))
+    for author in sorted({r.author for r in reviews}, key=lambda a: a.pk):
+        element = ET.SubElement(channel, _wp("author"))
+        _sub(element, _wp("author_id"), author.user_id)
+        _sub(element, _wp("author_login"), author.user.get_username())
+        _sub(element, _wp("author_email"), author.user.email)
+        _sub(element, _wp("author_display_name"), author.display_name)
+        _sub(element, _wp("author_first_name"), author.user.first_name)
+        _sub(element, _wp("author_last_name"), author.user.last_name)
+
+    comments_by_review = {}
+    for comment in Comment.objects.approved().filter(review__in=reviews).order_by("path"):
+        comments_by_review.setdefault(comment.review_id, []).append(comment)
+    approved_ids = {c.pk for cs in comments_by_review.values() for c in cs}
+
+    for review in reviews:
+        item = ET.SubElement(channel, "item")
+        _sub(item, "title", review.headline)
+        _sub(item, "link", f"{site}{review.get_absolute_url()}")
+        _sub(
+            item,
+            "pubDate",
+            review.published_at.astimezone(UTC).strftime("%a, %d %b %Y %H:%M:%S +0000"),
+        )
+        _sub(item, f"{{{NS['dc']}}}creator", review.author.user.get_username())
+        _sub(item, "guid", f"{site}/?p={review.pk}", isPermaLink="false")
+        _sub(item, "description", "")
+        _sub(item, f"{{{NS['content']}}}encoded", review.body)
+        _sub(item, f"{{{NS['excerpt']}}}encoded", review.standfirst)
+        _sub(item, _wp("post_id"), review.pk)
+        local = timezone.localtime(review.published_at)
+        _sub(item, _wp("post_date"), local.strftime("%Y-%m-%d %H:%M:%S"))
+        _sub(item, _wp("post_date_gmt"), _wxr_date(review.published_at))
+        _sub(item, _wp("comment_status"), "open" if review.comments_open else "closed")
+        _sub(item, _wp("ping_status"), "closed")
+        _sub(item, _wp("post_name"), review.slug)
+        _sub(item, _wp("status"), "publish")
+        _sub(item, _wp("post_parent"), 0)
+        _sub(item, _wp("menu_order"), 0)
+        _sub(item, _wp("post_type"), "post")
+        _sub(item, _wp("post_password"), "")
+        _sub(item, _wp("is_sticky"), 0)
+        _sub(item, "category", review.film.title, domain="film", nicename=review.film.slug)
+        for key, value in (
+            ("rating", review.rating),
+            ("year", review.film.year),
+            ("verdict", review.verdict),
+        ):
+            if value != "":
+                meta = ET.SubElement(item, _wp("postmeta"))
+                _sub(meta, _wp("meta_key"), key)
+                _sub(meta, _wp("meta_value"), value)
+        for comment in comments_by_review.get(review.pk, []):
+            element = ET.SubElement(item, _wp("comment"))
+            # A reply whose parent is not public hangs from its nearest approved ancestor.
+            ancestors = [int(step) for step in comment.path.split("/")[:-1]]
+            parent = next((pk for pk in reversed(ancestors) if pk in approved_ids), 0)
+            _sub(element, _wp("comment_id"), comment.pk)
+            _sub(element, _wp("comment_author"), comment.name)
+            _sub(element, _wp("comment_author_email"), comment.email)
+            _sub(element, _wp("comment_author_url"), comment.url)
+            _sub(element, _wp("comment_author_IP"), comment.ip_address or "")
+            created = timezone.localtime(comment.created_at)
+            _sub(element, _wp("comment_date"), created.strftime("%Y-%m-%d %H:%M:%S"))
+            _sub(element, _wp("comment_date_gmt"), _wxr_date(comment.created_at))
+            _sub(element, _wp("comment_content"), comment.body)
+            _sub(element, _wp("comment_approved"), 1)
+            _sub(element, _wp("comment_type"), "comment")
+            _sub(element, _wp("comment_parent"), parent)
+            _sub(element, _wp("comment_user_id"), comment.user_id or 0)
+    ET.indent(rss)
+    return ET.tostring(rss, encoding="utf-8", xml_declaration=True)
