@@ -7,7 +7,7 @@ from imagekit.processors import ResizeToFit
 from films.admin import ADMIN_CSS, SiteFieldsAdminMixin, image_preview
 
 from .forms import ReviewAdminForm
-from .models import Author, Review, ReviewImage
+from .models import Author, LegacyRedirect, Review, ReviewImage
 
 AUTHORS_GROUP = "Authors"
 
@@ -176,3 +176,12 @@ class ReviewAdmin(SiteFieldsAdminMixin, admin.ModelAdmin):
         if not change and not request.user.is_superuser:
             obj.author = author_profile_for(request.user)
         super().save_model(request, obj, form, change)
+
+
+@admin.register(LegacyRedirect)
+class LegacyRedirectAdmin(admin.ModelAdmin):
+    """Old WordPress addresses (from import_wxr) that redirect to a review; editable by staff."""
+
+    list_display = ["old_path", "review"]
+    search_fields = ["old_path", "review__headline"]
+    autocomplete_fields = ["review"]
