@@ -6,7 +6,14 @@ from django.utils.translation import ngettext
 
 from films.admin import SiteFieldsAdminMixin
 
-from .models import BlocklistEntry, Comment, ModerationLog, Subscription, VerifiedEmail
+from .models import (
+    BlocklistEntry,
+    Comment,
+    CommentReport,
+    ModerationLog,
+    Subscription,
+    VerifiedEmail,
+)
 from .moderation import STATUS_ACTION, apply_action, edit_comment
 from .privacy_admin import erase_commenter_data, export_commenter_data
 
@@ -225,4 +232,20 @@ class VerifiedEmailAdmin(admin.ModelAdmin):
     readonly_fields = ["email", "verified_at"]
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(CommentReport)
+class CommentReportAdmin(admin.ModelAdmin):
+    """Readers' reports, read-only: what was reported, when and why (the queue shows counts)."""
+
+    list_display = ["created_at", "comment", "reason", "ip_address"]
+    list_select_related = ["comment", "comment__review"]
+    search_fields = ["comment__name", "comment__body", "reason"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -1,6 +1,35 @@
+import importlib
+
 from django.apps import AppConfig
+from django.db import connections
+from django.db.models.signals import post_migrate
+
+
+def ensure_sqlite_triggers(sender, using, **kwargs):
+    """Puts back the reply-on-the-same-review trigger if a SQLite table rebuild dropped it.
+
+    SQLite alters a table by copying it, which silently drops its triggers; any future
+    migration touching comments_comment would lose the rule without this safety net.
+    """
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        return
+    triggers = importlib.import_module("comments.migrations.0002_reply_same_review_trigger")
+    with connection.cursor() as cursor:
+        tables = connection.introspection.table_names(cursor)
+        if "comments_comment" not in tables:
+            return
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        present = {row[0] for row in cursor.fetchall()}
+        if {"comment_reply_same_review_insert", "comment_reply_same_review_update"} <= present:
+            return
+        for statement in triggers.SQLITE_REVERSE + triggers.SQLITE:
+            cursor.execute(statement)
 
 
 class CommentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "comments"
+
+    def ready(self):
+        post_migrate.connect(ensure_sqlite_triggers, sender=self)

@@ -23,6 +23,7 @@ HONEYPOT_ERROR = (
     "Sorry, your comment could not be posted. If you are a person, please leave the field "
     "“Leave this field empty” empty (some browsers fill it in by themselves) and post again."
 )
+SPOILERS_LABEL = "This comment contains spoilers"
 
 
 def commenter_name(user) -> str:
@@ -31,6 +32,21 @@ def commenter_name(user) -> str:
     if author is not None:
         return author.display_name
     return user.get_full_name() or user.get_username()
+
+
+def clean_body(text):
+    """The comment text as the reader sees it, refused when over COMMENTS_MAX_LENGTH."""
+    # Browsers send CRLF line ends; count characters the way the reader sees them.
+    body = text.replace("\r\n", "\n").replace("\r", "\n")
+    limit = settings.COMMENTS_MAX_LENGTH
+    if len(body) > limit:
+        raise forms.ValidationError(
+            "Your comment is %(length)s characters long; the limit is %(limit)s. "
+            "Please shorten it: your text is still here.",
+            code="max_length",
+            params={"length": f"{len(body):,}", "limit": f"{limit:,}"},
+        )
+    return body
 
 
 class CommentForm(forms.Form):
@@ -78,6 +94,7 @@ class CommentForm(forms.Form):
         help_text="Your own score for the film, out of 10.",
         error_messages={"invalid_choice": "Please pick a rating from 1 to 10, or none."},
     )
+    spoilers = forms.BooleanField(required=False, label=SPOILERS_LABEL)
     # A plain Field: clean_parent() alone judges the value, with one message for any bad one.
     parent = forms.Field(required=False, widget=forms.HiddenInput)
     remember = forms.BooleanField(
@@ -141,6 +158,7 @@ class CommentForm(forms.Form):
         rating_attrs = {"hidden": True} if self.is_reply else {}
         items += [
             Div("rating", css_class="comment-form-rating", **rating_attrs),
+            Field("spoilers"),
             Field("parent"),
             Div(spam.HONEYPOT_FIELD, css_class="visually-hidden comment-form-hp"),
             Field(spam.TIMESTAMP_FIELD),
@@ -175,17 +193,7 @@ class CommentForm(forms.Form):
     # --- validation: one clean_<field>() per rule ------------------------------------------
 
     def clean_comment(self):
-        # Browsers send CRLF line ends; count characters the way the reader sees them.
-        body = self.cleaned_data["comment"].replace("\r\n", "\n").replace("\r", "\n")
-        limit = settings.COMMENTS_MAX_LENGTH
-        if len(body) > limit:
-            raise forms.ValidationError(
-                "Your comment is %(length)s characters long; the limit is %(limit)s. "
-                "Please shorten it: your text is still here.",
-                code="max_length",
-                params={"length": f"{len(body):,}", "limit": f"{limit:,}"},
-            )
-        return body
+        return clean_body(self.cleaned_data["comment"])
 
     def clean_url(self):
         url = self.cleaned_data["url"]
@@ -238,3 +246,17 @@ class CommentForm(forms.Form):
             cleaned["url"] = author.website if author is not None else ""
             cleaned["remember"] = False
         return cleaned
+
+
+class OwnCommentEditForm(forms.Form):
+    """A reader's change to their own comment, within the edit window (same rules as posting)."""
+
+    comment = forms.CharField(
+        label="Comment",
+        widget=forms.Textarea(attrs={"rows": 8, "cols": 45}),
+        error_messages={"required": "Please write your comment (or delete it instead)."},
+    )
+    spoilers = forms.BooleanField(required=False, label=SPOILERS_LABEL)
+
+    def clean_comment(self):
+        return clean_body(self.cleaned_data["comment"])

@@ -115,6 +115,9 @@ class Comment(models.Model):
     )
     moderated_at = models.DateTimeField(null=True, blank=True)
     edited_at = models.DateTimeField(null=True, blank=True)
+    has_spoilers = models.BooleanField(
+        default=False, help_text="Its writer said it gives away the plot: the body starts hidden."
+    )
     is_erased = models.BooleanField(default=False, help_text="Erased on a privacy request.")
 
     objects = CommentQuerySet.as_manager()
@@ -193,6 +196,22 @@ class ModerationLog(models.Model):
         return (
             f"{self.get_action_display()} by {self.moderator} at {self.created_at:%Y-%m-%d %H:%M}"
         )
+
+
+class CommentReport(models.Model):
+    """A reader's report that a comment breaks the rules; enough of them send it to the queue."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
+    created_at = models.DateTimeField(auto_now_add=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["comment", "created_at"], name="commentreport_comment_idx")]
+
+    def __str__(self):
+        return f"Report on comment {self.comment_id}"
 
 
 class BlocklistEntry(models.Model):

@@ -124,6 +124,7 @@ class QueueView(ModeratorRequiredMixin, ListView):
         return (
             Comment.objects.filter(status=status)
             .select_related("review", "parent", "moderated_by")
+            .annotate(report_count=Count("reports"))  # readers' reports, without a query per row
             .order_by(*order)
         )
 

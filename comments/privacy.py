@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from .models import Comment, ModerationLog, Subscription, VerifiedEmail
+from .models import Comment, CommentReport, ModerationLog, Subscription, VerifiedEmail
 
 DELETED = "[deleted]"
 # RFC 2606 reserves .invalid: nothing can ever be delivered there.
@@ -127,6 +127,10 @@ def purge_old_ips(*, days=None) -> int:
     """Clears IP address and user agent of comments older than `days`; returns how many."""
     days = settings.COMMENTS_IP_RETENTION_DAYS if days is None else days
     cutoff = timezone.now() - timedelta(days=max(days, 0))
+    # Readers' reports keep an IP (to judge report floods) no longer than comments do.
+    CommentReport.objects.filter(created_at__lt=cutoff, ip_address__isnull=False).update(
+        ip_address=None
+    )
     return (
         Comment.objects.filter(created_at__lt=cutoff)
         .filter(Q(ip_address__isnull=False) | ~Q(user_agent=""))

@@ -1,12 +1,15 @@
-"""Review bodies: Markdown to sanitised HTML, with the pull-quote and image conventions.
+"""Review bodies: Markdown to sanitised HTML, with the pull-quote, image and spoiler conventions.
 
-Authors write Markdown. Two lines of their own have a meaning:
+Authors write Markdown. Three conventions of their own have a meaning:
 
 - ``[pullquote]A sentence.[/pullquote]`` becomes a large pull quote;
-- ``[image N]`` places the review's image whose ``order`` is N as a ``<figure>``.
+- ``[image N]`` places the review's image whose ``order`` is N as a ``<figure>``;
+- a line ``[spoiler]``, any Markdown (paragraphs, quotes, images...), then a line ``[/spoiler]``
+  hides that passage in a ``<details class="spoiler">`` the reader opens ("Spoiler: show").
 
-The Markdown output is sanitised with nh3 *before* the pull quotes and figures (which the site
-builds itself, escaping every value) are put back, so no author-typed HTML survives unchecked.
+The Markdown output is sanitised with nh3 *before* the pull quotes, figures and spoiler wrappers
+(which the site builds itself, escaping every value) are put back, so no author-typed HTML
+survives unchecked.
 """
 
 import logging
@@ -24,6 +27,12 @@ logger = logging.getLogger(__name__)
 WORDS_PER_MINUTE = 220
 
 PULLQUOTE_RE = re.compile(r"^[ \t]*\[pullquote\](?P<text>.+?)\[/pullquote\][ \t]*$", re.M | re.I)
+# The passage between the two marker lines stays Markdown; only the markers are replaced.
+SPOILER_RE = re.compile(
+    r"^[ \t]*\[spoiler\][ \t]*\n(?P<text>.*?)^[ \t]*\[/spoiler\][ \t]*$", re.M | re.S | re.I
+)
+SPOILER_OPEN = '<details class="spoiler"><summary>Spoiler: show</summary>'
+SPOILER_CLOSE = "</details>"
 IMAGE_RE = re.compile(r"^[ \t]*\[image[ \t]+(?P<order>\d{1,4})\][ \t]*$", re.M | re.I)
 
 ALLOWED_TAGS = {
@@ -84,7 +93,16 @@ def render_body(body, images=()):
         found = by_order.get(int(match.group("order")))
         return stash(_figure(found) if found is not None else "")
 
+    def spoiler(match):
+        # Open and close are separate blocks so the passage between is ordinary Markdown,
+        # sanitised like the rest; nested spoilers pair up one level per pass.
+        return stash(SPOILER_OPEN) + match.group("text") + stash(SPOILER_CLOSE)
+
     text = (body or "").replace("\r\n", "\n")
+    while True:
+        text, found = SPOILER_RE.subn(spoiler, text)
+        if not found:
+            break
     text = PULLQUOTE_RE.sub(pullquote, text)
     text = IMAGE_RE.sub(image, text)
     html = markdown.markdown(text, extensions=["extra", "sane_lists", "smarty"])

@@ -29,6 +29,7 @@ class Thread:
 
 def _build_tree(comments, *, author_user_id, own_ids, can_reply_below, is_open):
     """Nests an ordered-by-path list of comments in Python: no query per comment."""
+    now = timezone.now()
     by_id = {}
     roots = []
     for comment in comments:
@@ -36,6 +37,9 @@ def _build_tree(comments, *, author_user_id, own_ids, can_reply_below, is_open):
         comment.is_by_author = bool(comment.user_id) and comment.user_id == author_user_id
         comment.is_own_pending = comment.status == Comment.Status.PENDING and comment.pk in own_ids
         comment.can_reply = is_open and comment.is_public and comment.depth < can_reply_below
+        # Edit/Delete for its writer (this session) within the window; Report for the others.
+        comment.can_change_own = services.may_change_own(comment, own_ids=own_ids, now=now)
+        comment.can_report = comment.is_public and comment.pk not in own_ids
         comment.avatar = identicon_svg(comment.email)
         # HTML's datetime allows at most milliseconds: drop the microseconds.
         comment.created_iso = (

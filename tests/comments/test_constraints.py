@@ -47,3 +47,20 @@ def test_database_refuses_a_reader_rating_on_a_reply_or_out_of_range():
 def test_database_refuses_an_unknown_status():
     with pytest.raises(IntegrityError), transaction.atomic():
         CommentFactory(status="hidden")
+
+
+def test_migrate_restores_the_reply_trigger_after_a_sqlite_table_rebuild():
+    """A SQLite table rebuild drops triggers; `migrate` puts the database rule back."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("only SQLite drops triggers when it rebuilds a table")
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER comment_reply_same_review_insert")
+    call_command("migrate", verbosity=0)
+    parent = CommentFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Comment.objects.create(
+            review=ReviewFactory(), parent=parent, name="X", email="x@example.org", body="hi"
+        )

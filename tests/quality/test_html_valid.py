@@ -8,7 +8,10 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db.models import Value
+from django.db.models.functions import Concat
 from django.urls import reverse
+from django.utils import timezone
 
 from comments.models import Comment
 from reviews.models import Review
@@ -36,6 +39,13 @@ def collect_pages(client):
     posted = client.post(action, form_data(comment="Held for now: a first comment."))
     assert posted.status_code == 302, posted.content[:300]
     pages["review with the reader's own held comment"] = (review_path, client.get(review_path))
+    own = Comment.objects.latest("pk")
+    for label, name in (
+        ("editing one's own comment", "comments:edit"),
+        ("deleting it", "comments:delete"),
+    ):
+        own_path = reverse(name, args=[own.pk])
+        pages[label] = (own_path, client.get(own_path))
 
     draft = Review.objects.filter(status=Review.Status.DRAFT).first()
     if draft is not None:  # staff preview of a draft, with its notice
@@ -56,6 +66,11 @@ def collect_pages(client):
 
 def test_every_page_type_is_valid_html(client, tmp_path):
     call_command("seed_demo", allow_without_debug=True, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    # Spoilers (in comments and in review bodies) and edited comments, as readers see them.
+    Comment.objects.filter(status=Comment.Status.APPROVED, parent=None).update(
+        has_spoilers=True, edited_at=timezone.now()
+    )
+    Review.objects.update(body=Concat("body", Value("\n\n[spoiler]\nThe *ending*.\n[/spoiler]\n")))
     pages = collect_pages(client)
     files = {}
     for index, (label, (path, response)) in enumerate(pages.items()):
