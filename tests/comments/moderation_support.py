@@ -2,35 +2,14 @@
 visitor sees."""
 
 from django.test import Client
-from django.urls import reverse
 
-from comments import spam
+from tests.comments import commenting
 
 READER_IP = "203.0.113.7"
 
 
-def form_data(**overrides):
-    """What the comment form sends, with a valid signed timestamp and an empty honeypot."""
-    data = {
-        "comment": "A thoughtful comment about the film.",
-        "name": "Ada Reader",
-        "email": "ada@example.net",
-        "url": "",
-        "parent": "",
-        spam.HONEYPOT_FIELD: "",
-        spam.TIMESTAMP_FIELD: spam.issue_timestamp(),
-    }
-    data.update(overrides)
-    return data
-
-
 def post_comment(client, review, *, ip=READER_IP, **overrides):
-    return client.post(
-        reverse("comments:post", kwargs={"slug": review.slug}),
-        form_data(**overrides),
-        REMOTE_ADDR=ip,
-        HTTP_USER_AGENT="Mozilla/5.0 (test browser)",
-    )
+    return commenting.post_comment(client, review, ip=ip, **overrides)
 
 
 def public_page(review):
