@@ -84,7 +84,8 @@ class AuthorAdmin(SiteFieldsAdminMixin, admin.ModelAdmin):
         )
 
 
-class ReviewImageInline(SiteFieldsAdminMixin, admin.TabularInline):
+class ReviewImageInline(SiteFieldsAdminMixin, admin.StackedInline):
+    # Stacked: a row of image, preview, alt text and caption overflows a laptop screen.
     model = ReviewImage
     fields = ["order", "image", "preview", "alt_text", "caption"]
     readonly_fields = ["preview"]

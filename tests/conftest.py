@@ -1,6 +1,20 @@
 import pytest
+import pytest_django.fixtures
 
 from tests import factories
+
+_databases_for_setup = pytest_django.fixtures._get_databases_for_setup
+
+
+def _always_set_up_default(items):
+    """pytest-django creates test databases only for tests marked django_db; the quality tests
+    (tests/quality) share one seeded database through a session fixture and carry no marker,
+    so run alone they would reach the developer's own database. Always create the test one."""
+    aliases, serialized = _databases_for_setup(items)
+    return aliases | {"default"}, serialized
+
+
+pytest_django.fixtures._get_databases_for_setup = _always_set_up_default
 
 
 def pytest_addoption(parser):

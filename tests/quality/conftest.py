@@ -73,6 +73,11 @@ def restore_groups():
 
 
 def empty_database():
+    from django.db import connection
+
+    name = str(connection.settings_dict["NAME"])
+    # Never flush a real database: only pytest-django's test database (test_… or in memory).
+    assert "test" in name or "memory" in name, f"refusing to flush {name}: not a test database"
     call_command("flush", interactive=False, verbosity=0)
     restore_groups()
 
