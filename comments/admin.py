@@ -9,6 +9,7 @@ from films.admin import SiteFieldsAdminMixin
 from .models import (
     BlocklistEntry,
     Comment,
+    CommenterFeed,
     CommentReport,
     ModerationLog,
     Subscription,
@@ -243,6 +244,20 @@ class CommentReportAdmin(admin.ModelAdmin):
     list_select_related = ["comment", "comment__review"]
     search_fields = ["comment__name", "comment__body", "reason"]
     date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CommenterFeed)
+class CommenterFeedAdmin(admin.ModelAdmin):
+    """What the "recently posted" task last read from each commenter's site (read-only)."""
+
+    list_display = ["site_url", "latest_title", "fetched_at", "failures"]
+    search_fields = ["site_url", "latest_title"]
 
     def has_add_permission(self, request):
         return False

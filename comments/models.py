@@ -269,3 +269,21 @@ class Subscription(models.Model):
     @property
     def is_active(self):
         return self.confirmed_at is not None and self.unsubscribed_at is None
+
+
+class CommenterFeed(models.Model):
+    """The latest post on a commenter's own blog, read from its feed (one row per site)."""
+
+    # scheme://host[:port] of the commenter's website: one fetch serves every commenter there.
+    site_url = models.URLField(max_length=200, unique=True)
+    feed_url = models.URLField(max_length=500, blank=True)
+    latest_title = models.CharField(max_length=200, blank=True)
+    latest_url = models.URLField(max_length=500, blank=True)
+    fetched_at = models.DateTimeField(null=True, blank=True)
+    failures = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["site_url"]
+
+    def __str__(self):
+        return self.site_url

@@ -14,6 +14,7 @@ callback runs at once).
 
 from functools import partial
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
@@ -68,6 +69,8 @@ def subscribe(comment) -> Subscription:
 
 
 def comment_approved(comment) -> None:
+    if comment.url and settings.COMMENTS_FETCH_RECENT_POSTS:
+        _queue(tasks.fetch_recent_post, comment.pk)  # "<name> recently posted: <title>"
     author_user = comment.review.author.user
     commenter = (comment.email or "").casefold()
     told = {commenter}

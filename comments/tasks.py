@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django_tasks import task
 
-from . import tokens
+from . import recent_posts, tokens
 from .models import Comment, Subscription
 
 EXCERPT = 200
@@ -161,3 +161,9 @@ def send_verification_mail(email: str) -> None:
         to=email,
         context={"verify_url": verify_url, "max_age_days": tokens.VERIFY_MAX_AGE // 86400},
     )
+
+
+@task()
+def fetch_recent_post(comment_id: int) -> None:
+    """Reads the latest post of an approved commenter's own blog (guarded; never raises)."""
+    recent_posts.refresh_for_comment(comment_id)

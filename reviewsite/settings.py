@@ -218,6 +218,14 @@ COMMENTS_MAX_LENGTH = env_int("COMMENTS_MAX_LENGTH", 5000)
 COMMENTS_EDIT_WINDOW_MINUTES = env_int("COMMENTS_EDIT_WINDOW_MINUTES", 10)
 # Reports (from different readers) that send an approved comment back to the queue.
 COMMENTS_REPORTS_TO_HOLD = env_int("COMMENTS_REPORTS_TO_HOLD", 3)
+# "<name> recently posted: <title>" under approved comments with a website: the server reads
+# the commenter's blog feed in a background task (comments/recent_posts.py), once a day per site.
+# On by default only with a background worker: with the immediate backend the fetch (up to a few
+# seconds per site) would run inside the request that approves the comment.
+COMMENTS_FETCH_RECENT_POSTS = env_bool(
+    "COMMENTS_FETCH_RECENT_POSTS",
+    not TASKS["default"]["BACKEND"].endswith("ImmediateBackend"),
+)
 # Number of proxies in front of the app whose X-Forwarded-For we trust (0: use REMOTE_ADDR).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 

@@ -19,6 +19,9 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # real minimum themselves with override_settings.
 COMMENTS_MIN_SECONDS = 0
 
+# No test reaches the network: the recent-post tests turn this on and fake the fetch.
+COMMENTS_FETCH_RECENT_POSTS = False
+
 # Serve static files from the app folders, as in development: tests run without collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.html import Urlizer, linebreaks
 from django.utils.safestring import mark_safe
 
-from comments import services, threads
+from comments import recent_posts, services, threads
 from comments.avatars import identicon_svg
 from comments.forms import CommentForm
 from comments.models import PATH_STEP, Comment
@@ -99,6 +99,7 @@ def comment_thread(context, review):
         can_reply_below=can_reply_below,
         is_open=is_open,
     )
+    recent_posts.attach(comments)  # one query for the whole page, however many comments
     if page.newest_first:
         # Threads newest first; a stable sort keeps the replies of one thread shown at the
         # top level (their first comment removed) in the order written.

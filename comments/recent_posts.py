@@ -1,0 +1,335 @@
+"""“<name> recently posted: <title>”: the latest post on a commenter's own blog, read safely.
+
+The commenter chose the URL, so every request this module makes is treated as hostile input
+pointed at our own network (SSRF): http/https only; every address a host resolves to must be
+public, and the connection goes to an address that was checked (no second lookup an attacker's
+DNS could answer differently); each redirect is checked again, at most MAX_REDIRECTS of them;
+timeouts; a size cap read in chunks. Nothing here raises to its caller: a failure is logged and
+counted on the site's row.
+"""
+
+import html
+import http.client
+import ipaddress
+import logging
+import socket
+import ssl
+from dataclasses import dataclass
+from datetime import timedelta
+from html.parser import HTMLParser
+from urllib.parse import urljoin, urlsplit
+
+import feedparser
+from django.conf import settings
+from django.utils import timezone
+from django.utils.html import strip_tags
+
+from .models import Comment, CommenterFeed
+
+log = logging.getLogger(__name__)
+
+TIMEOUT = 5  # seconds, for the connection and for each read
+MAX_BYTES = 512 * 1024
+CHUNK = 16 * 1024
+MAX_REDIRECTS = 3
+REFETCH_AFTER = timedelta(days=1)
+TITLE_MAX = 200  # stored; the page shows at most DISPLAY_TITLE_MAX
+DISPLAY_TITLE_MAX = 120
+URL_MAX = 500
+FEED_TYPES = ("application/rss+xml", "application/atom+xml")
+REDIRECTS = {301, 302, 303, 307, 308}
+
+
+class FetchError(Exception):
+    """Why a fetch stopped: refused target, too big, too many redirects, bad status."""
+
+
+@dataclass
+class Fetched:
+    url: str  # after redirects
+    content_type: str
+    body: bytes
+
+
+def is_web_url(url) -> bool:
+    """True for an absolute http(s) URL with a host: the only links we fetch or show."""
+    try:
+        parts = urlsplit(str(url or "").strip())
+        return parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:
+        return False
+
+
+def site_url_of(url) -> str | None:
+    """scheme://host[:port] of a website, lower-cased; None when it is not an http(s) URL."""
+    if not is_web_url(url):
+        return None
+    parts = urlsplit(url.strip())
+    try:
+        port = parts.port
+    except ValueError:
+        return None
+    host = parts.hostname
+    if ":" in host:
+        host = f"[{host}]"
+    return f"{parts.scheme}://{host}" + (f":{port}" if port else "")
+
+
+def _is_public(address) -> bool:
+    ip = ipaddress.ip_address(address.split("%", 1)[0])  # drop an IPv6 zone id
+    if isinstance(ip, ipaddress.IPv6Address):
+        # An IPv4 address inside IPv6 (::ffff:127.0.0.1, 6to4, Teredo) is judged as itself.
+        embedded = ip.ipv4_mapped or ip.sixtofour or (ip.teredo[1] if ip.teredo else None)
+        if embedded is not None and not _is_public(str(embedded)):
+            return False
+    return not (
+        ip.is_private
+        or ip.is_loopback
+        or ip.is_link_local
+        or ip.is_multicast
+        or ip.is_reserved
+        or ip.is_unspecified
+        or not ip.is_global
+    )
+
+
+def checked_addresses(url) -> list[tuple]:
+    """The socket addresses `url` may be fetched from; FetchError if any of them is not public."""
+    if not is_web_url(url):
+        raise FetchError(f"not an http(s) URL: {url!r}")
+    parts = urlsplit(url.strip())
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError as error:
+        raise FetchError(f"bad port in {url!r}") from error
+    try:
+        infos = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError) as error:
+        raise FetchError(f"cannot resolve {parts.hostname!r}") from error
+    if not infos:
+        raise FetchError(f"no address for {parts.hostname!r}")
+    # Tests serve feeds from a loopback http.server; production never sets this.
+    if not getattr(settings, "COMMENTS_FEED_ALLOW_PRIVATE", False):
+        for *_, sockaddr in infos:
+            if not _is_public(sockaddr[0]):
+                raise FetchError(f"{parts.hostname!r} resolves to a non-public address")
+    return [(family, sockaddr) for family, _, _, _, sockaddr in infos]
+
+
+def _open(url, addresses):
+    """One GET of `url`, connected to one of its checked `addresses`; the HTTP response."""
+    parts = urlsplit(url)
+    path = parts.path or "/"
+    if parts.query:
+        path += f"?{parts.query}"
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    if parts.scheme == "https":
+        conn = http.client.HTTPSConnection(
+            parts.hostname, port, timeout=TIMEOUT, context=ssl.create_default_context()
+        )
+    else:
+        conn = http.client.HTTPConnection(parts.hostname, port, timeout=TIMEOUT)
+
+    def connect_to_checked_address(_address, timeout, source_address=None, **kwargs):
+        # Not the host name again: a second DNS answer could point inside our network.
+        last = None
+        for family, sockaddr in addresses:
+            sock = socket.socket(family, socket.SOCK_STREAM)
+            sock.settimeout(timeout)
+            try:
+                sock.connect(sockaddr)
+                return sock
+            except OSError as error:
+                sock.close()
+                last = error
+        raise last or OSError("no address to connect to")
+
+    # http.client opens its socket through this hook; TLS still checks the certificate and
+    # sends SNI for the host name.
+    conn._create_connection = connect_to_checked_address
+    conn.request(
+        "GET",
+        path,
+        headers={
+            "User-Agent": f"{settings.SITE_NAME} recent-post reader (+{settings.SITE_URL})",
+            "Accept": "application/rss+xml, application/atom+xml, text/html;q=0.9, */*;q=0.5",
+            "Connection": "close",  # one request per connection: nothing left open
+        },
+    )
+    return conn.getresponse()
+
+
+def _read_limited(response) -> bytes:
+    chunks, size = [], 0
+    while True:
+        chunk = response.read(CHUNK)
+        if not chunk:
+            return b"".join(chunks)
+        size += len(chunk)
+        if size > MAX_BYTES:
+            raise FetchError(f"response larger than {MAX_BYTES} bytes")
+        chunks.append(chunk)
+
+
+def fetch(url) -> Fetched:
+    """GET `url` through the guard, following at most MAX_REDIRECTS redirects (each checked)."""
+    for _ in range(MAX_REDIRECTS + 1):
+        if len(url) > URL_MAX * 4:
+            raise FetchError("URL too long")
+        addresses = checked_addresses(url)
+        response = _open(url, addresses)
+        try:
+            if response.status in REDIRECTS:
+                location = response.getheader("Location")
+                if not location:
+                    raise FetchError(f"redirect without Location from {url}")
+                url = urljoin(url, location.strip())
+                continue
+            if response.status != 200:
+                raise FetchError(f"HTTP {response.status} from {url}")
+            content_type = (response.getheader("Content-Type") or "").split(";")[0]
+            return Fetched(
+                url=url, content_type=content_type.strip().lower(), body=_read_limited(response)
+            )
+        finally:
+            response.close()
+    raise FetchError(f"more than {MAX_REDIRECTS} redirects")
+
+
+class _AlternateLinkFinder(HTMLParser):
+    """The first <link rel="alternate" type="application/rss+xml|atom+xml" href=…>."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.href = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag != "link" or self.href is not None:
+            return
+        attrs = {name: (value or "") for name, value in attrs}
+        rel = attrs.get("rel", "").lower().split()
+        kind = attrs.get("type", "").split(";")[0].strip().lower()
+        if "alternate" in rel and kind in FEED_TYPES and attrs.get("href", "").strip():
+            self.href = attrs["href"].strip()
+
+
+def _feed_link(page: Fetched) -> str | None:
+    finder = _AlternateLinkFinder()
+    try:
+        finder.feed(page.body.decode("utf-8", errors="replace"))
+        finder.close()
+    except Exception:  # a broken page is just a page without a feed link
+        return None
+    return urljoin(page.url, finder.href) if finder.href else None
+
+
+def _looks_like_feed(page: Fetched):
+    parsed = feedparser.parse(page.body)
+    if page.content_type in FEED_TYPES or parsed.entries:
+        return parsed
+    return None
+
+
+def _latest(parsed, base_url) -> tuple[str, str] | None:
+    """(title, link) of the newest entry; the link only when it is http(s)."""
+    entries = [entry for entry in parsed.entries if (entry.get("title") or "").strip()]
+    if not entries:
+        return None
+
+    def when(entry):
+        return entry.get("published_parsed") or entry.get("updated_parsed") or ()
+
+    # Most feeds list the newest first; dated entries are sorted in case this one does not.
+    newest = max(entries, key=when) if all(when(entry) for entry in entries) else entries[0]
+    # RSS titles are HTML in practice and feedparser's guess of their type varies: keep the
+    # text only (tags dropped, entities decoded); the page escapes it again on display.
+    title = html.unescape(strip_tags(newest.get("title", "")))
+    title = " ".join(title.split())[:TITLE_MAX]
+    link = urljoin(base_url, (newest.get("link") or "").strip())
+    if not is_web_url(link) or len(link) > URL_MAX:
+        link = ""
+    return title, link
+
+
+def discover_and_read(website) -> tuple[str, str, str] | None:
+    """(feed_url, title, link) of the latest post of the site at `website`, or None."""
+    page = fetch(website)
+    parsed = _looks_like_feed(page)
+    feed_url = page.url
+    if parsed is None:
+        feed_url = _feed_link(page)
+        if not feed_url:
+            return None
+        feed = fetch(feed_url)
+        parsed = feedparser.parse(feed.body)
+        feed_url = feed.url
+    latest = _latest(parsed, feed_url)
+    if latest is None:
+        return None
+    return (feed_url if len(feed_url) <= URL_MAX else "", *latest)
+
+
+def refresh_for_comment(comment_id) -> CommenterFeed | None:
+    """Reads the latest post of an approved comment's website, at most once a day per site.
+
+    Never raises: a failure is logged and counted (the row is still marked fetched, so a broken
+    or hostile site is asked at most once a day).
+    """
+    try:
+        return _refresh(comment_id)
+    except Exception:  # e.g. two workers creating the same site's row at once
+        log.exception("Recent post for comment %s not refreshed", comment_id)
+        return None
+
+
+def _refresh(comment_id):
+    if not settings.COMMENTS_FETCH_RECENT_POSTS:
+        return None
+    comment = Comment.objects.filter(pk=comment_id).first()
+    if comment is None or comment.status != Comment.Status.APPROVED or not comment.url:
+        return None
+    site_url = site_url_of(comment.url)
+    if site_url is None:
+        return None
+    feed, _ = CommenterFeed.objects.get_or_create(site_url=site_url)
+    now = timezone.now()
+    if feed.fetched_at and now - feed.fetched_at < REFETCH_AFTER:
+        return feed
+    try:
+        found = discover_and_read(comment.url.strip())
+    except Exception as error:  # network, TLS, parser: the reader's page must not care
+        log.warning("Recent post of %s not read: %s", site_url, error)
+        feed.failures += 1
+        feed.fetched_at = now
+        feed.save(update_fields=["failures", "fetched_at"])
+        return feed
+    if found is not None:
+        feed.feed_url, feed.latest_title, feed.latest_url = found
+    feed.fetched_at = now
+    feed.save()
+    return feed
+
+
+def recent_posts_for(comments) -> dict:
+    """{site_url: CommenterFeed} for the approved comments shown, in one query (even for none)."""
+    if not settings.COMMENTS_FETCH_RECENT_POSTS:
+        return {}
+    sites = {site_url_of(c.url) for c in comments if c.url and c.is_public} - {None}
+    # [""] keeps the query count constant: Django skips the query for an empty IN list.
+    rows = CommenterFeed.objects.filter(site_url__in=sorted(sites) or [""]).exclude(latest_title="")
+    return {row.site_url: row for row in rows}
+
+
+def attach(comments) -> None:
+    """Sets comment.recent_post (title, link or "") on each shown comment, or None."""
+    feeds = recent_posts_for(comments)
+    for comment in comments:
+        row = feeds.get(site_url_of(comment.url)) if comment.url and comment.is_public else None
+        if row is None:
+            comment.recent_post = None
+            continue
+        title = row.latest_title
+        if len(title) > DISPLAY_TITLE_MAX:
+            title = title[: DISPLAY_TITLE_MAX - 1].rstrip() + "…"
+        link = row.latest_url if is_web_url(row.latest_url) else ""
+        comment.recent_post = {"title": title, "url": link}
