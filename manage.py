@@ -16,7 +16,14 @@ def main():
             "available on your PYTHONPATH environment variable? Did you "
             "forget to activate a virtual environment?"
         ) from exc
-    execute_from_command_line(sys.argv)
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        execute_from_command_line(sys.argv)
+    except ImproperlyConfigured as exc:
+        # A configuration mistake (e.g. no SECRET_KEY with DEBUG off) deserves one clear line,
+        # not a traceback that ends in whatever Django tried next.
+        sys.exit(f"Configuration error: {exc}")
 
 
 if __name__ == "__main__":

@@ -36,7 +36,8 @@ def show(expression, **env):
 def test_production_refuses_to_start_without_a_secret_key():
     result = run(["manage.py", "check"], DEBUG="0")
     assert result.returncode != 0
-    assert "SECRET_KEY is not set" in result.stderr
+    assert result.stderr.startswith("Configuration error: SECRET_KEY is not set")
+    assert "Traceback" not in result.stderr  # one clear line for the operator
 
 
 def test_debug_is_off_unless_asked_so_a_missing_key_stops_a_bare_start():
