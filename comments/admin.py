@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import ngettext
 
-from films.admin import SiteFieldsAdminMixin
+from core.admin import SiteFieldsAdminMixin
 
 from .models import (
     BlocklistEntry,

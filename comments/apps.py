@@ -1,8 +1,8 @@
-import importlib
-
 from django.apps import AppConfig
 from django.db import connections
 from django.db.models.signals import post_migrate
+
+from . import triggers
 
 
 def ensure_sqlite_triggers(sender, using, **kwargs):
@@ -14,16 +14,15 @@ def ensure_sqlite_triggers(sender, using, **kwargs):
     connection = connections[using]
     if connection.vendor != "sqlite":
         return
-    triggers = importlib.import_module("comments.migrations.0002_reply_same_review_trigger")
     with connection.cursor() as cursor:
         tables = connection.introspection.table_names(cursor)
         if "comments_comment" not in tables:
             return
         cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
         present = {row[0] for row in cursor.fetchall()}
-        if {"comment_reply_same_review_insert", "comment_reply_same_review_update"} <= present:
+        if set(triggers.SQLITE_TRIGGER_NAMES) <= present:
             return
-        for statement in triggers.SQLITE_REVERSE + triggers.SQLITE:
+        for statement in triggers.SQLITE_DROP + triggers.SQLITE:
             cursor.execute(statement)
 
 
@@ -33,3 +32,5 @@ class CommentsConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(ensure_sqlite_triggers, sender=self)
+        # Adds the comment section and audience scores to review and film pages.
+        from . import pages  # noqa: F401

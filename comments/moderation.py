@@ -2,10 +2,8 @@
 with an audit trail, and edits by moderators.
 
 INTERFACE (used by comments/services.py, comments/views.py, comments/admin.py):
-- initial_status(*, comment, request) -> (status, reason): the status a new, unsaved comment
-  starts in under settings.COMMENTS_MODERATION and the blocklist.
-- remember_commenter(*, response, comment, request=None): adds the saved comment to the signed
-  "commenter_proof" cookie, the browser's proof that it wrote earlier comments.
+- initial_status(*, comment, viewer) -> (status, reason): the status a new, unsaved comment
+  starts in under settings.COMMENTS_MODERATION and the blocklist (viewer: identity.Viewer).
 - apply_action(*, comments, action, moderator) -> int: approve / unapprove / spam / remove.
 - undo_last(*, comments, moderator) -> int: puts each comment back where this moderator found it.
 - edit_comment(*, comment, body, moderator) -> bool: changes a comment's text, logging the old one.
@@ -23,7 +21,6 @@ from django.utils import timezone
 
 from . import notifications
 from .models import BlocklistEntry, Comment, ModerationLog, VerifiedEmail
-from .spam import client_ip
 
 # action -> the status it leads to
 ACTION_STATUS = {
@@ -37,11 +34,6 @@ STATUS_ACTION = {status: action for action, status in ACTION_STATUS.items()}
 
 MODERATORS_GROUP = "Moderators"
 TRUSTED_GROUPS = ("Authors", "Moderators")
-
-PROOF_COOKIE = "commenter_proof"
-PROOF_SALT = "comments.commenter-proof"
-PROOF_MAX_AGE = 365 * 24 * 3600
-PROOF_KEEP = 20  # the most recent comment ids the cookie remembers
 
 # A link is "http://", "https://" or a bare "www." not already part of one of those.
 LINK_RE = re.compile(r"https?://|(?<![/\w.])www\.", re.IGNORECASE)
@@ -109,28 +101,14 @@ def count_links(text) -> int:
 # --- Policy
 
 
-def _proof_ids(request):
-    """Comment ids the browser's signed cookie says it wrote (newest last)."""
-    if request is None:
-        return []
-    value = request.get_signed_cookie(
-        PROOF_COOKIE, default="", salt=PROOF_SALT, max_age=PROOF_MAX_AGE
-    )
-    ids = []
-    for part in value.split(","):
-        if part.isdigit():
-            ids.append(int(part))
-    return ids[-PROOF_KEEP:]
-
-
-def is_returning(*, email, request) -> bool:
-    """Proof, not a claim: an approved earlier comment by this browser with the same email,
-    or an address its owner verified through a link we mailed."""
+def is_returning(*, email, proof_ids) -> bool:
+    """Proof, not a claim: an approved earlier comment by this browser (`proof_ids`, from its
+    signed cookie) with the same email, or an address its owner verified through a link."""
     if not email:
         return False
     if VerifiedEmail.objects.filter(email__iexact=email).exists():
         return True
-    ids = _proof_ids(request)
+    ids = list(proof_ids)
     return bool(ids) and (
         Comment.objects.filter(
             pk__in=ids, status=Comment.Status.APPROVED, email__iexact=email
@@ -138,11 +116,9 @@ def is_returning(*, email, request) -> bool:
     )
 
 
-def initial_status(*, comment, request) -> tuple[str, str]:
+def initial_status(*, comment, viewer) -> tuple[str, str]:
     """The status a new comment starts in, and the reason when it is held or spam."""
-    ip = comment.ip_address or (client_ip(request) if request is not None else None)
-    # Remembered so remember_commenter can extend the cookie without the request.
-    comment._proof_ids = _proof_ids(request)
+    ip = comment.ip_address or viewer.ip
     blocklist = _blocklist()
 
     for entry in blocklist[BlocklistEntry.Kind.EMAIL]:
@@ -169,39 +145,18 @@ def initial_status(*, comment, request) -> tuple[str, str]:
         if _word_pattern(word).search(comment.body or ""):
             return Comment.Status.PENDING, f"Contains a blocklisted word: “{word}”"
 
-    user = getattr(request, "user", None) if request is not None else comment.user
-    if _is_trusted_user(user):
+    if _is_trusted_user(viewer.user):
         return Comment.Status.APPROVED, ""
 
     policy = settings.COMMENTS_MODERATION
     if policy == "none":
         return Comment.Status.APPROVED, ""
-    if policy == "first_time" and is_returning(email=comment.email, request=request):
+    if policy == "first_time" and is_returning(email=comment.email, proof_ids=viewer.proof_ids):
         return Comment.Status.APPROVED, ""
     if policy == "first_time":
         return Comment.Status.PENDING, REASON_FIRST_TIME
     # "all", and any unknown value: holding is the safe choice.
     return Comment.Status.PENDING, REASON_ALL
-
-
-def remember_commenter(*, response, comment, request=None) -> None:
-    """Lets the browser prove later that it wrote `comment` (sets a signed cookie).
-
-    The cookie holds only comment ids (no name or email) and proves nothing until one of those
-    comments is approved by a moderator.
-    """
-    # Without the request, use what initial_status read from it for this same comment.
-    ids = _proof_ids(request) if request is not None else getattr(comment, "_proof_ids", [])
-    ids = [i for i in ids if i != comment.pk] + [comment.pk]
-    response.set_signed_cookie(
-        PROOF_COOKIE,
-        ",".join(str(i) for i in ids[-PROOF_KEEP:]),
-        salt=PROOF_SALT,
-        max_age=PROOF_MAX_AGE,
-        httponly=True,
-        samesite="Lax",
-        secure=settings.SESSION_COOKIE_SECURE,
-    )
 
 
 # --- Decisions

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import moderation_views as views
+from .views import moderation as views
 
 app_name = "moderation"
 

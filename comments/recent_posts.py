@@ -8,12 +8,14 @@ timeouts; a size cap read in chunks. Nothing here raises to its caller: a failur
 counted on the site's row.
 """
 
+import contextlib
 import html
 import http.client
 import ipaddress
 import logging
 import socket
 import ssl
+import sys
 from dataclasses import dataclass
 from datetime import timedelta
 from html.parser import HTMLParser
@@ -116,6 +118,59 @@ def checked_addresses(url) -> list[tuple]:
     return [(family, sockaddr) for family, _, _, _, sockaddr in infos]
 
 
+def _connect_to_checked(addresses, timeout):
+    """A socket connected to the first of the checked `addresses` that answers.
+
+    Not the host name again: a second DNS answer could point inside our network.
+    """
+    last = None
+    for family, sockaddr in addresses:
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock.settimeout(timeout)
+        try:
+            sock.connect(sockaddr)
+        except OSError as error:
+            sock.close()
+            last = error
+            continue
+        with contextlib.suppress(OSError):  # as http.client's own connect() does
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        return sock
+    raise last or OSError("no address to connect to")
+
+
+class _CheckedHTTPConnection(http.client.HTTPConnection):
+    """HTTP to the URL's host name (the Host header), over a socket to a checked address."""
+
+    def __init__(self, host, port, *, addresses, timeout):
+        super().__init__(host, port, timeout=timeout)
+        self.checked_addresses = addresses
+
+    def connect(self):
+        # http.client's own connect() would resolve the host name again.
+        sys.audit("http.client.connect", self, self.host, self.port)
+        self.sock = _connect_to_checked(self.checked_addresses, self.timeout)
+
+
+class _CheckedHTTPSConnection(http.client.HTTPSConnection):
+    """As _CheckedHTTPConnection, with TLS for the host name: SNI and the certificate check are
+    for the name in the URL, not for the address connected to."""
+
+    def __init__(self, host, port, *, addresses, timeout, context):
+        super().__init__(host, port, timeout=timeout, context=context)
+        self.checked_addresses = addresses
+        self.tls_context = context
+
+    def connect(self):
+        sys.audit("http.client.connect", self, self.host, self.port)
+        sock = _connect_to_checked(self.checked_addresses, self.timeout)
+        try:
+            self.sock = self.tls_context.wrap_socket(sock, server_hostname=self.host)
+        except BaseException:
+            sock.close()
+            raise
+
+
 def _open(url, addresses):
     """One GET of `url`, connected to one of its checked `addresses`; the HTTP response."""
     parts = urlsplit(url)
@@ -124,29 +179,15 @@ def _open(url, addresses):
         path += f"?{parts.query}"
     port = parts.port or (443 if parts.scheme == "https" else 80)
     if parts.scheme == "https":
-        conn = http.client.HTTPSConnection(
-            parts.hostname, port, timeout=TIMEOUT, context=ssl.create_default_context()
+        conn = _CheckedHTTPSConnection(
+            parts.hostname,
+            port,
+            addresses=addresses,
+            timeout=TIMEOUT,
+            context=ssl.create_default_context(),
         )
     else:
-        conn = http.client.HTTPConnection(parts.hostname, port, timeout=TIMEOUT)
-
-    def connect_to_checked_address(_address, timeout, source_address=None, **kwargs):
-        # Not the host name again: a second DNS answer could point inside our network.
-        last = None
-        for family, sockaddr in addresses:
-            sock = socket.socket(family, socket.SOCK_STREAM)
-            sock.settimeout(timeout)
-            try:
-                sock.connect(sockaddr)
-                return sock
-            except OSError as error:
-                sock.close()
-                last = error
-        raise last or OSError("no address to connect to")
-
-    # http.client opens its socket through this hook; TLS still checks the certificate and
-    # sends SNI for the host name.
-    conn._create_connection = connect_to_checked_address
+        conn = _CheckedHTTPConnection(parts.hostname, port, addresses=addresses, timeout=TIMEOUT)
     conn.request(
         "GET",
         path,

@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -11,99 +10,51 @@ from django.utils import timezone
 from . import moderation, notifications, spam
 from .models import Comment, CommentReport, ModerationLog
 
-USER_AGENT_MAX = 300
-OWN_COMMENTS_SESSION_KEY = "comments_own"  # ids this browser posted: it sees them while held
-OWN_COMMENTS_KEPT = 50
 
-REMEMBER_COOKIE = "comment_author"
-REMEMBER_SALT = "comments.remember-author"
-REMEMBER_MAX_AGE = 365 * 24 * 3600
-
-
-def comment_post(*, review, form, request) -> Comment:
+def comment_post(*, review, data, viewer) -> Comment:
     """Saves a reader's comment under the moderation policy and queues its notifications.
 
-    Raises ValidationError (a message for the reader) when the spam defences refuse the post.
+    `data` is the comment form's cleaned data. Records on `viewer` that this browser wrote the
+    comment (and remembers or forgets its author, as the reader chose); the view writes that
+    back. Raises ValidationError (a message for the reader) when the spam defences refuse it.
     """
-    data = form.cleaned_data
     message = spam.check_post(
-        request=request, review=review, email=data["email"], body=data["comment"]
+        ip=viewer.ip, review=review, email=data["email"], body=data["comment"]
     )
     if message:
         raise ValidationError(message, code="spam")
-    user = request.user if request.user.is_authenticated else None
+    parent = data.get("parent")
     comment = Comment(
         review=review,
-        parent=data.get("parent"),
+        parent=parent,
         name=data["name"],
         email=data["email"],
         url=data.get("url") or "",
         body=data["comment"],
-        rating=data.get("rating") if data.get("parent") is None else None,
+        rating=data.get("rating") if parent is None else None,
         has_spoilers=bool(data.get("spoilers")),
-        user=user,
-        ip_address=spam.client_ip(request),
-        user_agent=request.META.get("HTTP_USER_AGENT", "")[:USER_AGENT_MAX],
+        user=viewer.user,
+        ip_address=viewer.ip,
+        user_agent=viewer.user_agent,
     )
-    status, held_reason = moderation.initial_status(comment=comment, request=request)
+    status, held_reason = moderation.initial_status(comment=comment, viewer=viewer)
     comment.status = status
     comment.held_reason = (held_reason or "")[:200]
-    comment.save()
     notify = bool(data.get("notify"))
-    transaction.on_commit(lambda: notifications.comment_posted(comment, notify_requested=notify))
+    # One transaction: the row and its thread path land together, and the mails queued on
+    # commit go out only once the comment is really there.
+    with transaction.atomic():
+        comment.save()
+        transaction.on_commit(
+            lambda: notifications.comment_posted(comment, notify_requested=notify)
+        )
+    viewer.posted(comment)
+    if not viewer.is_signed_in:  # a signed-in user typed no name to remember
+        if data.get("remember"):
+            viewer.remember_author(name=data["name"], email=data["email"], url=data.get("url"))
+        else:
+            viewer.forget_author()
     return comment
-
-
-def remember_own_comment(request, comment) -> None:
-    """Lets this browser's session see its own comment while it awaits moderation."""
-    own = [pk for pk in request.session.get(OWN_COMMENTS_SESSION_KEY, []) if pk != comment.pk]
-    own.append(comment.pk)
-    request.session[OWN_COMMENTS_SESSION_KEY] = own[-OWN_COMMENTS_KEPT:]
-
-
-def own_comment_ids(request) -> list[int]:
-    """Ids of comments this session posted (reading an absent session costs no query)."""
-    session = getattr(request, "session", None)
-    if session is None:
-        return []
-    return [pk for pk in session.get(OWN_COMMENTS_SESSION_KEY, []) if isinstance(pk, int)]
-
-
-def update_remembered_author(*, request, response, form) -> None:
-    """Keeps name, email and website in a signed cookie only if the reader ticked the box."""
-    data = form.cleaned_data
-    if "remember" not in form.fields:
-        return  # signed in: nothing typed, nothing to remember
-    if data.get("remember"):
-        value = signing.dumps(
-            {"name": data["name"], "email": data["email"], "url": data.get("url") or ""},
-            salt=REMEMBER_SALT,
-            compress=True,
-        )
-        response.set_cookie(
-            REMEMBER_COOKIE,
-            value,
-            max_age=REMEMBER_MAX_AGE,
-            httponly=True,
-            samesite="Lax",
-            secure=settings.SESSION_COOKIE_SECURE,
-        )
-    elif REMEMBER_COOKIE in request.COOKIES:
-        response.delete_cookie(REMEMBER_COOKIE, samesite="Lax")
-
-
-def remembered_author(request) -> dict:
-    """Name, email and website from the remember-me cookie, or {} when absent or tampered with."""
-    token = request.COOKIES.get(REMEMBER_COOKIE)
-    if not token:
-        return {}
-    try:
-        value = signing.loads(token, salt=REMEMBER_SALT, max_age=REMEMBER_MAX_AGE)
-    except (signing.BadSignature, ValueError):
-        return {}
-    if not isinstance(value, dict):
-        return {}
-    return {key: str(value.get(key) or "") for key in ("name", "email", "url")}
 
 
 # --- A reader's own comment: edit or delete for a few minutes, from the same browser
@@ -127,7 +78,7 @@ def may_change_own(comment, *, own_ids, now=None) -> bool:
     )
 
 
-def edit_own_comment(*, comment, body, has_spoilers, request) -> Comment:
+def edit_own_comment(*, comment, body, has_spoilers, viewer) -> Comment:
     """Saves the writer's new text; text the policy would hold sends the comment back to the
     queue (with the reason), as if it were new. The old text stays in the audit trail."""
     with transaction.atomic():
@@ -135,7 +86,7 @@ def edit_own_comment(*, comment, body, has_spoilers, request) -> Comment:
         if comment.has_spoilers != has_spoilers:
             comment.has_spoilers = has_spoilers
             comment.save(update_fields=["has_spoilers"])
-        status, reason = moderation.initial_status(comment=comment, request=request)
+        status, reason = moderation.initial_status(comment=comment, viewer=viewer)
         held = status == Comment.Status.SPAM or (
             status == Comment.Status.PENDING and reason not in _POLICY_REASONS
         )
@@ -169,25 +120,19 @@ def delete_own_comment(*, comment) -> None:
 
 # --- Reports
 
-REPORTED_SESSION_KEY = "comments_reported"  # ids this browser reported: one report each
-REPORTED_KEPT = 200
 REPORTED_REASON = "Reported by readers"
 REPORT_REASON_MAX = 300
 
 
-def already_reported(request, comment) -> bool:
-    return comment.pk in request.session.get(REPORTED_SESSION_KEY, [])
-
-
-def report_comment(*, comment, request, reason="") -> bool:
+def report_comment(*, comment, viewer, reason="") -> bool:
     """Records a reader's report; at COMMENTS_REPORTS_TO_HOLD reports the comment goes back
-    to the queue. Returns False (and records nothing) when this session reported it already."""
-    if already_reported(request, comment):
+    to the queue. Returns False (and records nothing) when this browser reported it already."""
+    if viewer.has_reported(comment.pk):
         return False
     with transaction.atomic():
         CommentReport.objects.create(
             comment=comment,
-            ip_address=spam.client_ip(request),
+            ip_address=viewer.ip,
             reason=(reason or "").strip()[:REPORT_REASON_MAX],
         )
         comment = Comment.objects.select_for_update().get(pk=comment.pk)
@@ -200,7 +145,5 @@ def report_comment(*, comment, request, reason="") -> bool:
             )
             comment.held_reason = REPORTED_REASON
             comment.save(update_fields=["held_reason"])
-    reported = [pk for pk in request.session.get(REPORTED_SESSION_KEY, []) if pk != comment.pk]
-    reported.append(comment.pk)
-    request.session[REPORTED_SESSION_KEY] = reported[-REPORTED_KEPT:]
+    viewer.reported(comment.pk)
     return True

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import subscription_views as views
+from .views import subscriptions as views
 
 app_name = "subscriptions"
 

@@ -1,13 +1,15 @@
 from django.urls import path
 
-from . import views
+from . import feeds
+from .views import own, posting
 
 app_name = "comments"
 
 urlpatterns = [
-    path("reviews/<slug:slug>/comments/", views.post_comment, name="post"),
-    path("comments/<int:pk>/", views.permalink, name="permalink"),
-    path("comments/<int:pk>/edit/", views.edit_own, name="edit"),
-    path("comments/<int:pk>/delete/", views.delete_own, name="delete"),
-    path("comments/<int:pk>/report/", views.report, name="report"),
+    path("reviews/<slug:slug>/comments/", posting.post_comment, name="post"),
+    path("reviews/<slug:slug>/comments/feed/", feeds.ReviewCommentsFeed(), name="feed"),
+    path("comments/<int:pk>/", posting.permalink, name="permalink"),
+    path("comments/<int:pk>/edit/", own.edit_own, name="edit"),
+    path("comments/<int:pk>/delete/", own.delete_own, name="delete"),
+    path("comments/<int:pk>/report/", own.report, name="report"),
 ]

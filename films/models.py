@@ -4,7 +4,7 @@ from django.urls import reverse
 from imagekit.models import ImageSpecField
 from imagekit.processors import ResizeToFill, ResizeToFit
 
-from reviewsite.images import validate_image_upload
+from core.images import validate_image_upload
 
 
 class Genre(models.Model):

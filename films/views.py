@@ -1,40 +1,21 @@
 """The public film pages: the A–Z index, a film, a person, a genre.
 
-Review data on these pages (lists, counts, averages) comes from `Review.objects.published()`.
+What these pages show of reviews and readers' ratings is added by those apps through
+`films.pages` (reviews and comments sit above films and register providers there).
 """
 
 import string
-from dataclasses import dataclass
-from decimal import Decimal
 
-from django.db.models import Count, IntegerField, OuterRef, Subquery
-from django.db.models.functions import Coalesce
-from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 
-from comments.models import Comment
+from core import seo
+from core.images import rendition_url
 from films.credits import credits_by_role
 from films.models import Credit, Film, Genre, Person
-from films.templatetags.film_tags import rendition_url
-from reviews import seo
-from reviews.models import Review, verdict_for
+from films.pages import film_list, film_page, genre_page, person_page
 
 FILMS_PAGE_SIZE = 24
-REVIEWS_PAGE_SIZE = 10
 LETTERS = list(string.ascii_uppercase)
-
-
-def published_review_count():
-    """Subquery: how many published reviews a film (OuterRef pk) has."""
-    counts = (
-        Review.objects.published()
-        .filter(film=OuterRef("pk"))
-        .order_by()
-        .values("film")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
 
 
 class FilmListView(ListView):
@@ -48,9 +29,8 @@ class FilmListView(ListView):
         params = self.request.GET
         self.filters = {}
         self.notices = []
-        films = Film.objects.prefetch_related("genres").annotate(
-            review_count=published_review_count()
-        )
+        # Higher apps annotate the films (reviews adds review_count).
+        films = Film.objects.prefetch_related("genres").annotate(**film_list.context())
 
         genre_slug = params.get("genre", "").strip()
         if genre_slug:
@@ -110,45 +90,6 @@ class FilmListView(ListView):
         return context
 
 
-@dataclass
-class AudienceScore:
-    """Readers' ratings (approved top-level comments on published reviews) of one film."""
-
-    count: int
-    average: Decimal | None
-    bars: list  # (rating, count, width class suffix 0..100 in steps of 5), 10 first
-
-    @property
-    def verdict(self):
-        return verdict_for(self.average) if self.average is not None else ""
-
-
-def audience_score(film):
-    """Average, count and histogram of readers' 1–10 ratings of `film`, in one query."""
-    rows = (
-        Comment.objects.approved()
-        .filter(
-            parent__isnull=True,
-            rating__isnull=False,
-            review__in=Review.objects.published().filter(film=film),
-        )
-        .order_by()
-        .values("rating")
-        .annotate(n=Count("pk"))
-    )
-    by_rating = {row["rating"]: row["n"] for row in rows}
-    count = sum(by_rating.values())
-    average = Decimal(sum(r * n for r, n in by_rating.items())) / count if count else None
-    most = max(by_rating.values(), default=0)
-    bars = []
-    for rating in range(10, 0, -1):
-        n = by_rating.get(rating, 0)
-        # Widths are CSS classes in steps of 5 (the CSP forbids style attributes).
-        width = round(n * 20 / most) * 5 if most else 0
-        bars.append((rating, n, width))
-    return AudienceScore(count=count, average=average, bars=bars)
-
-
 class FilmDetailView(DetailView):
     """A film: facts, credits, the critics' and the audience's scores, its published reviews."""
 
@@ -162,18 +103,12 @@ class FilmDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         film = self.object
         credits = credits_by_role(film)
-        reviews = list(Review.objects.for_list().filter(film=film))
-        critic_average = (
-            sum(review.rating for review in reviews) / len(reviews) if reviews else None
-        )
+        # reviews, critic_average, critic_verdict (reviews); audience (comments).
+        context.update(film_page.context(film=film, request=self.request))
         poster = rendition_url(film, "poster", "poster_large")
         image_url = self.request.build_absolute_uri(poster) if poster else ""
         context.update(
             credits=credits,
-            reviews=reviews,
-            critic_average=critic_average,
-            critic_verdict=verdict_for(critic_average) if reviews else "",
-            audience=audience_score(film),
             meta=seo.page_meta(
                 title=str(film),
                 description=film.synopsis or f"{film} — reviews and ratings.",
@@ -185,8 +120,8 @@ class FilmDetailView(DetailView):
                 film,
                 directors=credits.directors,
                 image_url=image_url,
-                average=critic_average,
-                count=len(reviews),
+                average=context.get("critic_average"),
+                count=len(context.get("reviews", ())),
             ),
         )
         return context
@@ -213,15 +148,14 @@ class PersonDetailView(DetailView):
             "cast": [c for c in credits if c.role == Credit.Role.CAST],
         }
         film_ids = {credit.film_id for credit in credits}
-        reviews = list(Review.objects.for_list().filter(film_id__in=film_ids))
         jobs = [
             label
             for label, key in (("Director", "directed"), ("Writer", "wrote"), ("Actor", "cast"))
             if roles[key]
         ]
+        context.update(person_page.context(person=person, film_ids=film_ids, request=self.request))
         context.update(
             roles=roles,
-            reviews=reviews,
             jobs=jobs,
             meta=seo.page_meta(
                 title=person.name,
@@ -232,25 +166,23 @@ class PersonDetailView(DetailView):
         return context
 
 
-class GenreDetailView(ListView):
-    """Published reviews of films in a genre, newest first."""
+class GenreDetailView(DetailView):
+    """Published reviews of films in a genre, newest first (listed by the reviews app)."""
 
     template_name = "films/genre_detail.html"
-    context_object_name = "reviews"
-    paginate_by = REVIEWS_PAGE_SIZE
-
-    def get_queryset(self):
-        self.genre = get_object_or_404(Genre, slug=self.kwargs["slug"])
-        return Review.objects.for_list().filter(film__in=Film.objects.filter(genres=self.genre))
+    context_object_name = "genre"
+    model = Genre
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        genre = self.object
+        # reviews, page_obj, paginator, is_paginated (reviews).
+        context.update(genre_page.context(genre=genre, request=self.request))
         context.update(
-            genre=self.genre,
-            film_count=self.genre.films.count(),
+            film_count=genre.films.count(),
             meta=seo.page_meta(
-                title=f"{self.genre.name} film reviews",
-                description=f"Reviews of {self.genre.name.lower()} films, newest first.",
+                title=f"{genre.name} film reviews",
+                description=f"Reviews of {genre.name.lower()} films, newest first.",
             ),
         )
         return context

@@ -4,10 +4,10 @@ from imagekit import ImageSpec
 from imagekit.cachefiles import ImageCacheFile
 from imagekit.processors import ResizeToFit
 
-from films.admin import ADMIN_CSS, SiteFieldsAdminMixin, image_preview
+from core.admin import ADMIN_CSS, SiteFieldsAdminMixin, image_preview
 
 from .forms import ReviewAdminForm
-from .models import Author, LegacyRedirect, Review, ReviewImage
+from .models import Author, Review, ReviewImage
 
 AUTHORS_GROUP = "Authors"
 
@@ -177,12 +177,3 @@ class ReviewAdmin(SiteFieldsAdminMixin, admin.ModelAdmin):
         if not change and not request.user.is_superuser:
             obj.author = author_profile_for(request.user)
         super().save_model(request, obj, form, change)
-
-
-@admin.register(LegacyRedirect)
-class LegacyRedirectAdmin(admin.ModelAdmin):
-    """Old WordPress addresses (from import_wxr) that redirect to a review; editable by staff."""
-
-    list_display = ["old_path", "review"]
-    search_fields = ["old_path", "review__headline"]
-    autocomplete_fields = ["review"]

@@ -1,18 +1,14 @@
-"""RSS and Atom feeds of the latest published reviews, and one review's approved comments."""
+"""RSS and Atom feeds of the latest published reviews."""
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.html import linebreaks
 
-from comments.models import Comment
+from core.formatting import format_score
 from reviews.models import Review
-from reviews.templatetags.review_tags import format_score
 
 FEED_SIZE = 20
-COMMENT_FEED_SIZE = 50
 
 
 class LatestReviewsFeed(Feed):
@@ -74,45 +70,3 @@ class LatestReviewsAtomFeed(LatestReviewsFeed):
 
     def subtitle(self):
         return self.description()
-
-
-class ReviewCommentsFeed(Feed):
-    """Approved comments on one published review (RSS). Never the commenter's email."""
-
-    def get_object(self, request, slug):
-        return get_object_or_404(Review.objects.published(), slug=slug)
-
-    def title(self, obj):
-        return f"Comments on “{obj.headline}” — {settings.SITE_NAME}"
-
-    def link(self, obj):
-        return obj.get_absolute_url()
-
-    def description(self, obj):
-        return f"Readers' comments on {obj.headline}."
-
-    def items(self, obj):
-        return (
-            Comment.objects.approved()
-            .filter(review=obj)
-            .select_related("review")
-            .order_by("-created_at", "-id")[:COMMENT_FEED_SIZE]
-        )
-
-    def item_title(self, item):
-        return f"{item.name} on {item.review.headline}"
-
-    def item_description(self, item):
-        # The reader's text escaped, with its paragraphs; no HTML of theirs survives.
-        return linebreaks(item.body, autoescape=True)
-
-    def item_link(self, item):
-        # The permalink redirects to the page of the thread that holds the comment.
-        return item.get_absolute_url()
-
-    def item_pubdate(self, item):
-        return item.created_at
-
-    def item_author_name(self, item):
-        # Name only: the email is private (author_email is deliberately never set).
-        return item.name

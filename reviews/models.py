@@ -9,8 +9,8 @@ from django.utils import timezone
 from imagekit.models import ImageSpecField
 from imagekit.processors import ResizeToFill, ResizeToFit
 
+from core.images import validate_image_upload
 from films.models import Film
-from reviewsite.images import validate_image_upload
 
 # 0, 0.5, 1, … 10: the only ratings the database accepts.
 # Values carry one decimal place, as the column stores them ("8.0"), so forms match saved values.
@@ -225,47 +225,3 @@ class ReviewImage(models.Model):
 
     def __str__(self):
         return self.caption or self.alt_text
-
-
-class ImportedItem(models.Model):
-    """What a WordPress import created, by its WordPress id: a rerun of the same file skips it."""
-
-    class Kind(models.TextChoices):
-        AUTHOR = "author", "Author"
-        POST = "post", "Post"
-        COMMENT = "comment", "Comment"
-
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    # The exported site's base URL: ids are only unique within one WordPress site.
-    source = models.CharField(max_length=200)
-    source_id = models.CharField(max_length=40)
-    object_id = models.PositiveBigIntegerField()
-    imported_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["source", "kind", "source_id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["source", "kind", "source_id"], name="imported_item_unique"
-            ),
-            models.CheckConstraint(
-                condition=Q(kind__in=["author", "post", "comment"]), name="imported_item_kind"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.source} {self.kind} {self.source_id}"
-
-
-class LegacyRedirect(models.Model):
-    """An old address of a review (a WordPress permalink): a 404 there is a 301 to the review."""
-
-    # Stored without a trailing slash (except "/?p=…"), so one lookup covers both spellings.
-    old_path = models.CharField(max_length=500, unique=True)
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="legacy_redirects")
-
-    class Meta:
-        ordering = ["old_path"]
-
-    def __str__(self):
-        return f"{self.old_path} → {self.review}"

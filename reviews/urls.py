@@ -7,11 +7,6 @@ app_name = "reviews"
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("reviews/<slug:slug>/", views.ReviewDetailView.as_view(), name="detail"),
-    path(
-        "reviews/<slug:slug>/comments/feed/",
-        feeds.ReviewCommentsFeed(),
-        name="comments_feed",
-    ),
     path("authors/<slug:slug>/", views.AuthorDetailView.as_view(), name="author"),
     path("search/", views.SearchView.as_view(), name="search"),
     path("feeds/reviews/", feeds.LatestReviewsFeed(), name="feed_rss"),

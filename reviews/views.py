@@ -13,12 +13,14 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView
 
+from core import seo
+from core.images import rendition_url
 from films.credits import credits_by_role
 from films.models import Credit, Film
-from films.templatetags.film_tags import rendition_url
-from reviews import search, seo
+from reviews import search
 from reviews.markdown import reading_minutes, render_body
 from reviews.models import Author, Review
+from reviews.pages import review_page
 
 PAGE_SIZE = 10
 RELATED_LIMIT = 4
@@ -178,6 +180,8 @@ class ReviewDetailView(DetailView):
             if review.is_public
             else None,
         )
+        # thread: the comment section (comments sits above reviews and adds it).
+        context.update(review_page.context(review=review, request=self.request))
         return context
 
 

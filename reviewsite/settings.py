@@ -10,30 +10,84 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import environ
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
-def env_bool(name, default=False):
-    value = os.environ.get(name)
-    if value is None or value == "":
+class StrictEnv(environ.Env):
+    """django-environ's reader, strict about what it accepts.
+
+    A value it cannot read is neither guessed nor raised here (gunicorn or cron would show a
+    traceback): the default is used and the problem is kept in `problems`, which core/checks.py
+    reports, so `manage.py check`, runserver and migrate refuse to go on. Values are taken
+    literally: django-environ's "$OTHER_VARIABLE" proxying would rewrite a password or key that
+    happens to start with "$".
+    """
+
+    BOOLEAN_TRUE_STRINGS = ("1", "true", "yes", "on")
+    BOOLEAN_FALSE_STRINGS = ("0", "false", "no", "off")
+
+    def __init__(self):
+        super().__init__()
+        self.problems = []  # (check id, variable, raw value, accepted values, value used instead)
+
+    def str(self, var, default=""):
+        return self.ENVIRON.get(var, default)
+
+    def bool(self, var, default=False):
+        value = self.ENVIRON.get(var)
+        # Empty is "not set" (a deploy template's blank line must not turn SECURE_COOKIES off).
+        if value is None or not value.strip():
+            return default
+        word = value.strip().lower()
+        if word in self.BOOLEAN_TRUE_STRINGS + self.BOOLEAN_FALSE_STRINGS:
+            return self.parse_value(word, bool)
+        accepted = "1, true, yes or on for on; 0, false, no or off for off"
+        self.problems.append(("reviewsite.E001", var, value, accepted, default))
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+    def int(self, var, default, minimum=0):
+        value = self.ENVIRON.get(var, "").strip()
+        if not value:
+            return default
+        try:
+            number = self.parse_value(value, int)
+        except ValueError:
+            number = None
+        if number is None or number < minimum:
+            accepted = f"a whole number of at least {minimum}"
+            self.problems.append(("reviewsite.E002", var, value, accepted, default))
+            return default
+        return number
+
+    def list(self, var, default=""):
+        """Comma-separated; blanks around items and empty items are dropped."""
+        items = self.parse_value(self.str(var, default), list)
+        return [item.strip() for item in items if item.strip()]
+
+    def choice(self, var, default, choices, fallback):
+        """One of `choices` (any case); anything else is reported and `fallback` used."""
+        value = self.str(var, default)
+        if value.strip().lower() in choices:
+            return value.strip().lower()
+        accepted = ", ".join(choices[:-1]) + " or " + choices[-1]
+        self.problems.append(("reviewsite.E003", var, value, accepted, fallback))
+        return fallback
 
 
-def env_int(name, default):
-    value = os.environ.get(name, "")
-    return int(value) if value.strip() else default
+# KEY=value lines in .env next to manage.py, read when present (manage.py, cron, wsgi and asgi
+# alike); real environment variables win. The test settings point REVIEWSITE_ENV_FILE at an
+# empty file so that a developer's .env never changes a test run.
+StrictEnv.read_env(os.environ.get("REVIEWSITE_ENV_FILE") or BASE_DIR / ".env")
+env = StrictEnv()
+# Values refused above, reported by the system checks in core/checks.py.
+ENV_PROBLEMS = env.problems
 
+DEBUG = env.bool("DEBUG", False)
 
-def env_list(name, default=""):
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
-
-DEBUG = env_bool("DEBUG", False)
-
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
+SECRET_KEY = env.str("SECRET_KEY", "")
 if not SECRET_KEY:
     if DEBUG:
         SECRET_KEY = "django-insecure-development-only-key-do-not-use-in-production"
@@ -45,12 +99,12 @@ if not SECRET_KEY:
             "or set DEBUG=1 for local development."
         )
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
-CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS")
 
 # Absolute base URL used in emails, feeds and canonical links when no request is at hand.
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
-SITE_NAME = os.environ.get("SITE_NAME", "Reel Notes")
+SITE_URL = env.str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SITE_NAME = env.str("SITE_NAME", "Reel Notes")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -70,15 +124,20 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "core",
     "films",
     "reviews",
     "comments",
+    "wordpress",
+    "demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Picks the reader's language from Accept-Language among LANGUAGES (English only today).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -86,7 +145,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # 301s old WordPress permalinks of imported reviews; acts on 404s (and "/?p=<id>") only.
-    "reviews.middleware.LegacyRedirectMiddleware",
+    "wordpress.middleware.LegacyRedirectMiddleware",
 ]
 
 ROOT_URLCONF = "reviewsite.urls"
@@ -113,14 +172,14 @@ WSGI_APPLICATION = "reviewsite.wsgi.application"
 # https://github.com/jazzband/dj-database-url — postgres://user:pass@host:5432/name switches engine.
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
+        env.str("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        conn_max_age=env.int("DB_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-REDIS_URL = os.environ.get("REDIS_URL", "")
+REDIS_URL = env.str("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -141,33 +200,36 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "admin:login"
 
 LANGUAGE_CODE = "en-gb"
-TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/London")
+# Every user-facing string is marked for translation; the site ships in British English only.
+LANGUAGES = [("en-gb", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = env.str("TIME_ZONE", "Europe/London")
 USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+STATIC_ROOT = Path(env.str("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
-MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", BASE_DIR / "media"))
 # Serve uploads from Django itself (fine for a single server; put a web server or object
 # storage in front for scale, see README "Production").
-SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
+SERVE_MEDIA = env.bool("SERVE_MEDIA", True)
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or env_bool("STATIC_NO_MANIFEST")
+            if DEBUG or env.bool("STATIC_NO_MANIFEST", False)
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
 }
 
 # Uploads: largest accepted poster/image file and pixel count (decompression-bomb guard).
-IMAGE_UPLOAD_MAX_BYTES = env_int("IMAGE_UPLOAD_MAX_BYTES", 8 * 1024 * 1024)
-IMAGE_UPLOAD_MAX_PIXELS = env_int("IMAGE_UPLOAD_MAX_PIXELS", 40_000_000)
+IMAGE_UPLOAD_MAX_BYTES = env.int("IMAGE_UPLOAD_MAX_BYTES", 8 * 1024 * 1024, minimum=1)
+IMAGE_UPLOAD_MAX_PIXELS = env.int("IMAGE_UPLOAD_MAX_PIXELS", 40_000_000, minimum=1)
 IMAGE_UPLOAD_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
@@ -178,56 +240,57 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Email: console in development; SMTP from EMAIL_URL-like variables in production.
-EMAIL_BACKEND = os.environ.get(
+EMAIL_BACKEND = env.str(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend"
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
 )
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
-EMAIL_PORT = env_int("EMAIL_PORT", 25)
-EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Reel Notes <noreply@localhost>")
+EMAIL_HOST = env.str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "Reel Notes <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Background work (notification mail). Immediate in development and tests; in production set
 # TASKS_BACKEND=django_tasks_db.DatabaseBackend and run `manage.py db_worker`.
 TASKS = {
     "default": {
-        "BACKEND": os.environ.get(
-            "TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"
-        ),
+        "BACKEND": env.str("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"),
     }
 }
 
 # Comments (see SPEC.md, "Moderation").
-COMMENTS_MAX_DEPTH = env_int("COMMENTS_MAX_DEPTH", 5)
-COMMENTS_PER_PAGE = env_int("COMMENTS_PER_PAGE", 50)  # top-level threads per page (?cpage=N)
-COMMENTS_MODERATION = os.environ.get("COMMENTS_MODERATION", "first_time")
-COMMENTS_MAX_LINKS = env_int("COMMENTS_MAX_LINKS", 2)
-COMMENTS_CLOSE_AFTER_DAYS = env_int("COMMENTS_CLOSE_AFTER_DAYS", 0)  # 0 = never
-COMMENTS_IP_RETENTION_DAYS = env_int("COMMENTS_IP_RETENTION_DAYS", 30)
-COMMENTS_MIN_SECONDS = env_int("COMMENTS_MIN_SECONDS", 3)
-COMMENTS_MAX_FORM_AGE = env_int("COMMENTS_MAX_FORM_AGE", 24 * 3600)
-COMMENTS_RATE_LIMIT = env_int("COMMENTS_RATE_LIMIT", 5)  # posts per IP …
-COMMENTS_RATE_WINDOW = env_int("COMMENTS_RATE_WINDOW", 60)  # … per this many seconds
-COMMENTS_MAX_LENGTH = env_int("COMMENTS_MAX_LENGTH", 5000)
+COMMENTS_MAX_DEPTH = env.int("COMMENTS_MAX_DEPTH", 5, minimum=1)
+COMMENTS_PER_PAGE = env.int("COMMENTS_PER_PAGE", 50)  # top-level threads per page (?cpage=N)
+# An unknown policy is reported by `manage.py check` and holds every comment meanwhile.
+COMMENTS_MODERATION = env.choice(
+    "COMMENTS_MODERATION", "first_time", ("all", "first_time", "none"), fallback="all"
+)
+COMMENTS_MAX_LINKS = env.int("COMMENTS_MAX_LINKS", 2)
+COMMENTS_CLOSE_AFTER_DAYS = env.int("COMMENTS_CLOSE_AFTER_DAYS", 0)  # 0 = never
+COMMENTS_IP_RETENTION_DAYS = env.int("COMMENTS_IP_RETENTION_DAYS", 30)
+COMMENTS_MIN_SECONDS = env.int("COMMENTS_MIN_SECONDS", 3)
+COMMENTS_MAX_FORM_AGE = env.int("COMMENTS_MAX_FORM_AGE", 24 * 3600)
+COMMENTS_RATE_LIMIT = env.int("COMMENTS_RATE_LIMIT", 5)  # posts per IP …
+COMMENTS_RATE_WINDOW = env.int("COMMENTS_RATE_WINDOW", 60)  # … per this many seconds
+COMMENTS_MAX_LENGTH = env.int("COMMENTS_MAX_LENGTH", 5000, minimum=1)
 # Minutes during which a reader may edit or delete their own comment from the same browser.
-COMMENTS_EDIT_WINDOW_MINUTES = env_int("COMMENTS_EDIT_WINDOW_MINUTES", 10)
+COMMENTS_EDIT_WINDOW_MINUTES = env.int("COMMENTS_EDIT_WINDOW_MINUTES", 10)
 # Reports (from different readers) that send an approved comment back to the queue.
-COMMENTS_REPORTS_TO_HOLD = env_int("COMMENTS_REPORTS_TO_HOLD", 3)
+COMMENTS_REPORTS_TO_HOLD = env.int("COMMENTS_REPORTS_TO_HOLD", 3)
 # "<name> recently posted: <title>" under approved comments with a website: the server reads
 # the commenter's blog feed in a background task (comments/recent_posts.py), once a day per site.
 # On by default only with a background worker: with the immediate backend the fetch (up to a few
 # seconds per site) would run inside the request that approves the comment.
-COMMENTS_FETCH_RECENT_POSTS = env_bool(
+COMMENTS_FETCH_RECENT_POSTS = env.bool(
     "COMMENTS_FETCH_RECENT_POSTS",
     not TASKS["default"]["BACKEND"].endswith("ImmediateBackend"),
 )
 # Number of proxies in front of the app whose X-Forwarded-For we trust (0: use REMOTE_ADDR).
-TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", 0)
 
 # Security headers. HTTPS-only settings are on unless DEBUG; turn SECURE_SSL_REDIRECT off
 # behind a proxy that already redirects.
@@ -236,14 +299,14 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
-CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
-if os.environ.get("SECURE_PROXY_SSL_HEADER"):
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", not DEBUG)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", 0)
+# Behind a proxy that sets X-Forwarded-Proto; never without one (clients could claim HTTPS).
+if env.bool("SECURE_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-# Readers whose session or CSRF token expired keep their comment (see comments.views).
-CSRF_FAILURE_VIEW = "comments.views.csrf_failure"
+# Readers whose session or CSRF token expired keep their comment (see comments.views.posting).
+CSRF_FAILURE_VIEW = "comments.views.posting.csrf_failure"
 
 # Content Security Policy (django-csp 4): everything from our own origin, nothing inline.
 CONTENT_SECURITY_POLICY = {
@@ -265,6 +328,6 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", "INFO")},
     "loggers": {"django.security.csrf": {"level": "ERROR"}},
 }

@@ -3,6 +3,8 @@
 import os
 import tempfile
 
+# Never read a developer's .env: a test run sees only what the tests set (os.devnull is empty).
+os.environ["REVIEWSITE_ENV_FILE"] = os.devnull
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-0123456789")
 os.environ.setdefault("STATIC_NO_MANIFEST", "1")  # no collectstatic before tests
 os.environ.setdefault("SECURE_COOKIES", "0")  # the live server speaks plain HTTP

@@ -1,20 +1,55 @@
 import pytest
-import pytest_django.fixtures
 
 from tests import factories
 
-_databases_for_setup = pytest_django.fixtures._get_databases_for_setup
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings):
+    """pytest-django's hook run just before it creates the test databases (its own version,
+    requested here, still adds the xdist/tox suffixes). Returns the name `default` has now:
+    the developer's own database, which django_db_setup below must not leave in use."""
+    from django.db import connections
+
+    return connections["default"].settings_dict["NAME"]
 
 
-def _always_set_up_default(items):
-    """pytest-django creates test databases only for tests marked django_db; the quality tests
-    (tests/quality) share one seeded database through a session fixture and carry no marker,
-    so run alone they would reach the developer's own database. Always create the test one."""
-    aliases, serialized = _databases_for_setup(items)
-    return aliases | {"default"}, serialized
+@pytest.fixture(scope="session")
+def django_db_setup(
+    django_db_modify_db_settings,
+    django_db_setup,
+    django_db_blocker,
+    django_db_keepdb,
+    django_db_createdb,
+    request,
+):
+    """pytest-django's set-up, plus the `default` test database when no collected test asked.
 
+    pytest-django creates a test database only for tests that use its django_db marker or its
+    db fixtures. The quality tests (tests/quality) carry neither: they share one seeded database
+    through a session fixture that depends on this one (see tests/quality/conftest.py). Run
+    alone, `default` would still be the developer's db.sqlite3, which that fixture seeds and
+    flushes. So when it still is, the test database is created here, as pytest-django would.
+    """
+    from django.db import connections
+    from django.test.utils import setup_databases, teardown_databases
 
-pytest_django.fixtures._get_databases_for_setup = _always_set_up_default
+    if connections["default"].settings_dict["NAME"] != django_db_modify_db_settings:
+        yield  # pytest-django put a test database in its place
+        return
+    keepdb = django_db_keepdb and not django_db_createdb  # --reuse-db, --create-db
+    verbosity = request.config.option.verbose
+    with django_db_blocker.unblock():
+        old_config = setup_databases(
+            verbosity=verbosity,
+            interactive=False,
+            aliases={"default"},
+            serialized_aliases=set(),  # serialized rollback is only for tests with the marker
+            keepdb=keepdb,
+        )
+    yield
+    if not keepdb:
+        with django_db_blocker.unblock():
+            teardown_databases(old_config, verbosity=verbosity)
 
 
 def pytest_addoption(parser):

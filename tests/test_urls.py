@@ -7,7 +7,7 @@ ROUTES = [
     ("reviews:home", {}, "/"),
     ("reviews:detail", {"slug": "her-a-quiet-triumph"}, "/reviews/her-a-quiet-triumph/"),
     (
-        "reviews:comments_feed",
+        "comments:feed",
         {"slug": "her-a-quiet-triumph"},
         "/reviews/her-a-quiet-triumph/comments/feed/",
     ),

@@ -1,41 +1,19 @@
 """Posters and photos: sized renditions with width, height and alt, never a broken page."""
 
-import logging
-
 from django import template
 from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from core.images import rendition_url
+
 register = template.Library()
-logger = logging.getLogger(__name__)
 
 POSTER_PLACEHOLDER = "img/poster-placeholder.svg"
 PERSON_PLACEHOLDER = "img/person-placeholder.svg"
 
 # (rendition attribute, width, height) of each poster size; widths match the imagekit specs.
 POSTER_SIZES = {"thumb": ("poster_thumb", 200, 300), "large": ("poster_large", 500, 750)}
-
-
-def rendition_url(instance, source_field, rendition):
-    """URL of an imagekit rendition, or "" when there is no upload or its file is unusable.
-
-    imagekit keeps its "already generated" state in the cache and the file system, so asking
-    for the URL never queries the database.
-    """
-    if not getattr(instance, source_field):
-        return ""
-    try:
-        return getattr(instance, rendition).url
-    except Exception:  # missing or corrupt upload: show the placeholder, never a 500
-        logger.warning(
-            "Could not render %s of %s %s",
-            rendition,
-            type(instance).__name__,
-            instance.pk,
-            exc_info=True,
-        )
-        return ""
 
 
 @register.simple_tag

@@ -1,24 +1,14 @@
 """Widgets shared by the reading pages: score badge, avatars, canonical URL, pagination, JSON-LD."""
 
-from decimal import Decimal, InvalidOperation
-
 from django import template
 from django.utils.html import format_html
 
-from films.templatetags.film_tags import rendition_url
-from reviews import seo
+from core import seo
+from core.formatting import format_score
+from core.images import rendition_url
 from reviews.models import verdict_for
 
 register = template.Library()
-
-
-def format_score(value):
-    """8 -> "8", 7.5 -> "7.5", 7.333 -> "7.3"."""
-    try:
-        number = Decimal(str(value)).quantize(Decimal("0.1"))
-    except (InvalidOperation, ValueError):
-        return ""
-    return f"{number:f}".removesuffix(".0")
 
 
 @register.inclusion_tag("reviews/_score_badge.html")

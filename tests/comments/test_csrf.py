@@ -8,7 +8,7 @@ from django.test import Client
 from django.utils.html import escape
 
 from comments.models import Comment
-from comments.views import EXPIRED_MESSAGE
+from comments.views.posting import EXPIRED_MESSAGE
 from tests.comments.commenting import field_value, form_data, post_url
 from tests.factories import CommentFactory
 

@@ -7,7 +7,7 @@ import pytest
 from django.test import Client, override_settings
 from django.utils import timezone
 
-from comments import moderation
+from comments import identity, moderation
 from comments.models import BlocklistEntry, Comment, VerifiedEmail
 from tests.comments.moderation_support import post_comment, visible_to_public
 from tests.factories import CommentFactory, ReviewFactory, UserFactory
@@ -114,7 +114,7 @@ def test_browser_proof_for_one_address_does_not_vouch_for_another(client, review
 
 def test_forged_proof_cookie_is_ignored(client, review):
     regular = CommentFactory(review=review, email="rita@example.net", status="approved")
-    client.cookies[moderation.PROOF_COOKIE] = f"{regular.pk}"  # unsigned: typed by hand
+    client.cookies[identity.PROOF_COOKIE] = f"{regular.pk}"  # unsigned: typed by hand
 
     post_comment(client, review, email="rita@example.net")
 
@@ -160,18 +160,18 @@ def test_signed_in_reader_without_a_staff_role_is_not_trusted(client, review):
 def test_proof_cookie_is_signed_http_only_lax_and_keeps_the_latest_ids(client, review):
     response = post_comment(client, review)
 
-    cookie = response.cookies[moderation.PROOF_COOKIE]
+    cookie = response.cookies[identity.PROOF_COOKIE]
     assert cookie["httponly"]
     assert cookie["samesite"] == "Lax"
     assert int(cookie["max-age"]) >= 364 * 24 * 3600
     assert str(latest().pk) in cookie.value and ":" in cookie.value  # value plus signature
     assert "ada@example.net" not in cookie.value
 
-    for n in range(moderation.PROOF_KEEP + 3):
+    for n in range(identity.PROOF_KEEP + 3):
         post_comment(client, review, comment=f"Comment number {n}.")
     request = client.get("/").wsgi_request
-    remembered = moderation._proof_ids(request)
-    assert len(remembered) == moderation.PROOF_KEEP
+    remembered = identity.Viewer.from_request(request).proof_ids
+    assert len(remembered) == identity.PROOF_KEEP
     assert remembered[-1] == latest().pk
 
 

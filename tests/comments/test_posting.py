@@ -94,7 +94,7 @@ def test_a_posted_comment_is_saved_held_and_the_reader_lands_on_it(client, revie
 def test_status_and_reason_come_from_the_moderation_policy(client, review, monkeypatch):
     seen = {}
 
-    def approve(*, comment, request):
+    def approve(*, comment, viewer):
         seen["saved"] = comment.pk is not None
         return Comment.Status.APPROVED, ""
 

@@ -6,8 +6,8 @@ from http import HTTPStatus
 import pytest
 from django.test import Client
 
+from comments.identity import REMEMBER_COOKIE
 from comments.models import Comment
-from comments.services import REMEMBER_COOKIE
 from tests.comments.commenting import field_value, input_tag, post_comment
 from tests.factories import CommentFactory
 

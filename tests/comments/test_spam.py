@@ -112,17 +112,28 @@ def test_forged_or_missing_timestamp_is_refused_with_the_text_kept(client, revie
 def test_timestamp_signed_for_another_purpose_is_refused():
     from django.core import signing
 
-    other = signing.TimestampSigner(salt="somewhere-else").sign("form")
+    # The site's own key and the same shape of value, under another salt.
+    other = signing.Signer(salt="somewhere-else").sign_object({"issued": int(time.time()) - 60})
 
     assert spam.check_timestamp(other) == spam.MESSAGE_FORGED
 
 
 def test_tampered_timestamp_claiming_an_earlier_load_is_refused(monkeypatch):
-    genuine = spam.issue_timestamp()
-    value, _, signature = genuine.split(":")
-    earlier = token_issued(60, monkeypatch).split(":")[1]
+    # A token claiming the page was loaded a minute ago, made without the site's secret key.
+    with override_settings(SECRET_KEY="an-attackers-guess-not-the-site-key-0123456789abcdef"):
+        earlier = token_issued(60, monkeypatch)
 
-    assert spam.check_timestamp(f"{value}:{earlier}:{signature}") == spam.MESSAGE_FORGED
+    assert spam.check_timestamp(earlier) == spam.MESSAGE_FORGED
+    assert spam.check_timestamp(token_issued(60, monkeypatch)) is None  # the genuine one passes
+
+
+def test_token_of_the_earlier_format_is_refused_as_forged_not_an_error():
+    from django.core import signing
+
+    # What forms rendered before the token carried its issue time hold.
+    earlier_format = signing.TimestampSigner(salt="comments.form-timestamp").sign("form")
+
+    assert spam.check_timestamp(earlier_format) == spam.MESSAGE_FORGED
 
 
 # --- rate limit per IP

@@ -8,7 +8,8 @@ flushes the database after itself, so every test would have to seed the demo con
 written not to depend on each other's writes (each posts its own comments, creates its own
 film), and the database is flushed again when the session ends. These tests carry no django_db
 marker, so pytest-django runs them after every database test; `site` lifts the database blocker
-for them (the live server thread needs it too).
+for them (the live server thread needs it too). Without the marker pytest-django would not create
+the test database for them when they run alone: tests/conftest.py's `django_db_setup` does.
 """
 
 import io
@@ -50,7 +51,7 @@ async () => {
 
 def account(username):
     """(username, password) of a demo account from seed_demo."""
-    from reviews.demo.content import DEMO_ACCOUNTS
+    from demo.content import DEMO_ACCOUNTS
 
     entry = next(a for a in DEMO_ACCOUNTS if a.username == username)
     return entry.username, entry.password

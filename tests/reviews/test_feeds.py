@@ -84,7 +84,7 @@ class TestCommentFeed:
         factories.CommentFactory(review=review, name="Spammer", status=Comment.Status.SPAM)
         factories.CommentFactory(name="Elsewhere")  # another review's comment
 
-        response = client.get(reverse("reviews:comments_feed", kwargs={"slug": review.slug}))
+        response = client.get(reverse("comments:feed", kwargs={"slug": review.slug}))
         feed = parse(response)
 
         assert [entry.title for entry in feed.entries] == ["Marta on Her — a quiet triumph"]
@@ -101,5 +101,5 @@ class TestCommentFeed:
         hidden = draft()
         factories.CommentFactory(review=hidden)
         for slug in (hidden.slug, "no-such-review"):
-            response = client.get(reverse("reviews:comments_feed", kwargs={"slug": slug}))
+            response = client.get(reverse("comments:feed", kwargs={"slug": slug}))
             assert response.status_code == HTTPStatus.NOT_FOUND

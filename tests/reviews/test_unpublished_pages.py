@@ -47,7 +47,7 @@ def public_urls(site):
         reverse("reviews:search") + "?q=her",
         reverse("reviews:feed_rss"),
         reverse("reviews:feed_atom"),
-        reverse("reviews:comments_feed", kwargs={"slug": public.slug}),
+        reverse("comments:feed", kwargs={"slug": public.slug}),
         reverse("sitemap"),
     ]
 
@@ -63,7 +63,7 @@ def test_no_public_surface_shows_an_unpublished_review(client, site):
 def test_unpublished_reviews_are_not_found_nor_their_comment_feeds(client, site):
     for review in site["hidden"]:
         assert client.get(review.get_absolute_url()).status_code == 404
-        feed = reverse("reviews:comments_feed", kwargs={"slug": review.slug})
+        feed = reverse("comments:feed", kwargs={"slug": review.slug})
         assert client.get(feed).status_code == 404
 
 

@@ -17,8 +17,8 @@ from django.utils import timezone
 from PIL import Image
 
 from comments.models import Comment
+from demo.content import DEMO_ACCOUNTS
 from films.models import Credit, Film, Person
-from reviews.demo.content import DEMO_ACCOUNTS
 from reviews.models import Author, Review, ReviewImage
 
 pytestmark = pytest.mark.django_db

@@ -4,8 +4,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from reviews.demo.content import DEMO_ACCOUNTS
-from reviews.demo.seed import seed
+from demo.content import DEMO_ACCOUNTS
+from demo.seed import seed
 from reviews.models import Review
 
 __all__ = ["DEMO_ACCOUNTS", "Command"]

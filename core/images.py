@@ -1,9 +1,14 @@
-"""Upload checks shared by every image field (posters, photos, avatars, review images)."""
+"""Images every app shares: upload checks for each image field, and rendition URLs that never
+turn a page into a 500."""
+
+import logging
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from PIL import Image, UnidentifiedImageError
+
+logger = logging.getLogger(__name__)
 
 
 def validate_image_upload(file):
@@ -52,3 +57,24 @@ def validate_image_upload(file):
                 "limit": f"{settings.IMAGE_UPLOAD_MAX_PIXELS / 1_000_000:g}",
             },
         )
+
+
+def rendition_url(instance, source_field, rendition):
+    """URL of an imagekit rendition, or "" when there is no upload or its file is unusable.
+
+    imagekit keeps its "already generated" state in the cache and the file system, so asking
+    for the URL never queries the database.
+    """
+    if not getattr(instance, source_field):
+        return ""
+    try:
+        return getattr(instance, rendition).url
+    except Exception:  # missing or corrupt upload: show the placeholder, never a 500
+        logger.warning(
+            "Could not render %s of %s %s",
+            rendition,
+            type(instance).__name__,
+            instance.pk,
+            exc_info=True,
+        )
+        return ""

@@ -13,8 +13,9 @@ from django.test.utils import CaptureQueriesContext
 
 from comments.models import Comment
 from films.models import Film
-from reviews.models import Author, ImportedItem, LegacyRedirect, Review
+from reviews.models import Author, Review
 from tests import factories
+from wordpress.models import ImportedItem, LegacyRedirect
 
 pytestmark = pytest.mark.django_db
 

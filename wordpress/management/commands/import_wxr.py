@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reviews.wxr import WXRError, import_wxr
+from wordpress.wxr import WXRError, import_wxr
 
 KINDS = ("authors", "films", "reviews", "comments", "redirects")
 

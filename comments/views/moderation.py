@@ -23,8 +23,8 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, ListView
 
-from .models import Comment, ModerationLog
-from .moderation import apply_action, edit_comment, is_moderator, undo_last
+from ..models import Comment, ModerationLog
+from ..moderation import apply_action, edit_comment, is_moderator, undo_last
 
 TABS = [
     (Comment.Status.PENDING, "Pending"),

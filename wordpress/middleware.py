@@ -2,7 +2,9 @@
 
 from django.http import HttpResponsePermanentRedirect
 
-from .models import LegacyRedirect, Review
+from reviews.models import Review
+
+from .models import LegacyRedirect
 from .wxr import normalise_path
 
 

@@ -16,9 +16,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from . import tasks, tokens
-from .models import Comment, VerifiedEmail
-from .spam import client_ip
+from .. import tasks, tokens
+from ..models import Comment, VerifiedEmail
+from ..spam import client_ip
 
 PAGE = "comments/subscription/page.html"
 VERIFY_REQUESTS_PER_HOUR = 5

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reviews.wxr import export_wxr
+from wordpress.wxr import export_wxr
 
 
 class Command(BaseCommand):

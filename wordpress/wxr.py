@@ -48,8 +48,9 @@ from django.utils.text import slugify
 
 from comments.models import Comment
 from films.models import Film
+from reviews.models import Author, Review
 
-from .models import Author, ImportedItem, LegacyRedirect, Review
+from .models import ImportedItem, LegacyRedirect
 
 NS = {
     "wp": "http://wordpress.org/export/1.2/",

@@ -1,0 +1,54 @@
+"""The RSS feed of one review's approved comments."""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.utils.html import linebreaks
+
+from reviews.models import Review
+
+from .models import Comment
+
+FEED_SIZE = 50
+
+
+class ReviewCommentsFeed(Feed):
+    """Approved comments on one published review (RSS). Never the commenter's email."""
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Review.objects.published(), slug=slug)
+
+    def title(self, obj):
+        return f"Comments on “{obj.headline}” — {settings.SITE_NAME}"
+
+    def link(self, obj):
+        return obj.get_absolute_url()
+
+    def description(self, obj):
+        return f"Readers' comments on {obj.headline}."
+
+    def items(self, obj):
+        return (
+            Comment.objects.approved()
+            .filter(review=obj)
+            .select_related("review")
+            .order_by("-created_at", "-id")[:FEED_SIZE]
+        )
+
+    def item_title(self, item):
+        return f"{item.name} on {item.review.headline}"
+
+    def item_description(self, item):
+        # The reader's text escaped, with its paragraphs; no HTML of theirs survives.
+        return linebreaks(item.body, autoescape=True)
+
+    def item_link(self, item):
+        # The permalink redirects to the page of the thread that holds the comment.
+        return item.get_absolute_url()
+
+    def item_pubdate(self, item):
+        return item.created_at
+
+    def item_author_name(self, item):
+        # Name only: the email is private (author_email is deliberately never set).
+        return item.name

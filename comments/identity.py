@@ -1,0 +1,165 @@
+"""Who is this browser: what it has shown about itself, read once from the request.
+
+A reader has no account, so the site knows them only by what their browser carries:
+
+- `own_ids` (session): comments it posted. It sees them while they are held, and may edit or
+  delete them for a few minutes.
+- `proof_ids` (signed cookie `commenter_proof`): comments it wrote before. Once a moderator
+  approved one of them with the same email, later comments skip the first-time hold. The cookie
+  holds ids only, never a name or an address.
+- `remembered` (signed cookie `comment_author`): name, email and website, kept only when the
+  reader ticked "Save my name, email, and website in this browser…".
+- `reported_ids` (session): comments it reported, one report each.
+
+Views build a `Viewer` with `Viewer.from_request(request)` and hand it to services and
+selectors, which never see the request. Services record what changed on the viewer
+(`posted()`, `remember_author()`, `reported()`); the view writes it back with
+`viewer.save(request, response)`, the one place that sets these cookies and session keys.
+"""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core import signing
+
+from .spam import client_ip
+
+OWN_COMMENTS_SESSION_KEY = "comments_own"
+OWN_COMMENTS_KEPT = 50
+REPORTED_SESSION_KEY = "comments_reported"
+REPORTED_KEPT = 200
+
+PROOF_COOKIE = "commenter_proof"
+PROOF_SALT = "comments.commenter-proof"
+PROOF_MAX_AGE = 365 * 24 * 3600
+PROOF_KEEP = 20  # the most recent comment ids the cookie remembers
+
+REMEMBER_COOKIE = "comment_author"
+REMEMBER_SALT = "comments.remember-author"
+REMEMBER_MAX_AGE = 365 * 24 * 3600
+
+USER_AGENT_MAX = 300
+
+
+def _ids(values) -> tuple[int, ...]:
+    """Integer ids from a session list, ignoring anything else a tampered session may hold."""
+    if not isinstance(values, list | tuple):
+        return ()
+    return tuple(value for value in values if isinstance(value, int) and value > 0)
+
+
+def _kept(ids, new_id, keep) -> tuple[int, ...]:
+    """`ids` with `new_id` moved to the end, the oldest dropped beyond `keep`."""
+    return (*[i for i in ids if i != new_id], new_id)[-keep:]
+
+
+def _read_proof(request) -> tuple[int, ...]:
+    value = request.get_signed_cookie(
+        PROOF_COOKIE, default="", salt=PROOF_SALT, max_age=PROOF_MAX_AGE
+    )
+    return tuple(int(part) for part in value.split(",") if part.isascii() and part.isdigit())[
+        -PROOF_KEEP:
+    ]
+
+
+def _read_remembered(request) -> dict:
+    token = request.COOKIES.get(REMEMBER_COOKIE)
+    if not token:
+        return {}
+    try:
+        value = signing.loads(token, salt=REMEMBER_SALT, max_age=REMEMBER_MAX_AGE)
+    except (signing.BadSignature, ValueError):
+        return {}
+    if not isinstance(value, dict):
+        return {}
+    return {key: str(value.get(key) or "") for key in ("name", "email", "url")}
+
+
+@dataclass
+class Viewer:
+    """One browser (and its signed-in user, if any) as the comment code sees it."""
+
+    user: object = None  # the signed-in user, or None for a reader without an account
+    ip: str | None = None
+    user_agent: str = ""
+    own_ids: tuple[int, ...] = ()
+    proof_ids: tuple[int, ...] = ()
+    remembered: dict = field(default_factory=dict)
+    reported_ids: tuple[int, ...] = ()
+    has_remember_cookie: bool = False
+    # What services changed, written back by save(): names of the fields above.
+    changed: set = field(default_factory=set, repr=False)
+
+    @classmethod
+    def from_request(cls, request):
+        """Reads everything once. An anonymous reader with no session costs no query."""
+        user = getattr(request, "user", None)
+        session = getattr(request, "session", None)
+        return cls(
+            user=user if user is not None and user.is_authenticated else None,
+            ip=client_ip(request),
+            user_agent=request.META.get("HTTP_USER_AGENT", "")[:USER_AGENT_MAX],
+            own_ids=_ids(session.get(OWN_COMMENTS_SESSION_KEY)) if session is not None else (),
+            proof_ids=_read_proof(request),
+            remembered=_read_remembered(request),
+            reported_ids=_ids(session.get(REPORTED_SESSION_KEY)) if session is not None else (),
+            has_remember_cookie=REMEMBER_COOKIE in request.COOKIES,
+        )
+
+    @property
+    def is_signed_in(self) -> bool:
+        return self.user is not None
+
+    # --- what services record -------------------------------------------------------------
+
+    def posted(self, comment) -> None:
+        """This browser wrote `comment`: it may see it while held and prove it later."""
+        self.own_ids = _kept(self.own_ids, comment.pk, OWN_COMMENTS_KEPT)
+        self.proof_ids = _kept(self.proof_ids, comment.pk, PROOF_KEEP)
+        self.changed |= {"own_ids", "proof_ids"}
+
+    def remember_author(self, *, name, email, url) -> None:
+        self.remembered = {"name": name, "email": email, "url": url or ""}
+        self.changed.add("remembered")
+
+    def forget_author(self) -> None:
+        """The box was left unticked: nothing stays in the browser (an old cookie goes)."""
+        if self.has_remember_cookie or self.remembered:
+            self.remembered = {}
+            self.changed.add("remembered")
+
+    def reported(self, comment_id) -> None:
+        self.reported_ids = _kept(self.reported_ids, comment_id, REPORTED_KEPT)
+        self.changed.add("reported_ids")
+
+    def has_reported(self, comment_id) -> bool:
+        return comment_id in self.reported_ids
+
+    # --- writing back ----------------------------------------------------------------------
+
+    def save(self, request, response) -> None:
+        """Writes what changed to the session and the response's cookies."""
+        if "own_ids" in self.changed:
+            request.session[OWN_COMMENTS_SESSION_KEY] = list(self.own_ids)
+        if "reported_ids" in self.changed:
+            request.session[REPORTED_SESSION_KEY] = list(self.reported_ids)
+        cookie = {
+            "httponly": True,
+            "samesite": "Lax",
+            "secure": settings.SESSION_COOKIE_SECURE,
+        }
+        if "proof_ids" in self.changed:
+            response.set_signed_cookie(
+                PROOF_COOKIE,
+                ",".join(str(i) for i in self.proof_ids),
+                salt=PROOF_SALT,
+                max_age=PROOF_MAX_AGE,
+                **cookie,
+            )
+        if "remembered" in self.changed:
+            if self.remembered:
+                value = signing.dumps(self.remembered, salt=REMEMBER_SALT, compress=True)
+                response.set_cookie(REMEMBER_COOKIE, value, max_age=REMEMBER_MAX_AGE, **cookie)
+            else:
+                response.delete_cookie(REMEMBER_COOKIE, samesite="Lax")
+        self.changed = set()

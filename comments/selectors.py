@@ -1,0 +1,202 @@
+"""What the pages show of comments, computed here and rendered by templates as plain data.
+
+- thread_page(*, review, viewer, query): one page of a review's threads, with everything each
+  comment shows (who may reply, edit or report, the avatar, "recently posted") and the form.
+- audience_score(film): readers' ratings of a film, for the film page.
+
+Template tags only format; nothing here is reached from a template.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Count
+from django.utils import timezone
+
+from reviews.models import Review, verdict_for
+
+from . import recent_posts, services, threads
+from .avatars import identicon_svg
+from .forms import CommentForm
+from .models import PATH_STEP, Comment
+
+
+@dataclass
+class ShownComment:
+    """A comment as one reader sees it; reads through to the comment for its own fields."""
+
+    comment: Comment
+    is_by_author: bool
+    is_own_pending: bool
+    can_reply: bool
+    can_change_own: bool  # Edit and Delete, for its writer within the window
+    can_report: bool
+    avatar: str
+    created_iso: str  # HTML's datetime takes at most milliseconds
+    recent_post: dict | None  # {"title", "url"} from the commenter's blog, or None
+    children: list = field(default_factory=list)
+
+    def __getattr__(self, name):
+        # Only reached for names not defined above: the comment's own fields (name, body…).
+        comment = self.__dict__.get("comment")
+        if comment is None or name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(comment, name)
+
+
+@dataclass
+class Thread:
+    review: Review
+    comments: list[ShownComment]  # this page's top-level comments, each with .children
+    count: int  # approved comments on all pages: held ones are not counted, even for their writer
+    page: threads.ThreadPage
+    form: CommentForm | None
+    reply_to: ShownComment | None
+    is_open: bool
+
+
+def _recent_post(comment, feeds):
+    if not (comment.url and comment.is_public):
+        return None
+    row = feeds.get(recent_posts.site_url_of(comment.url))
+    if row is None:
+        return None
+    title = row.latest_title
+    if len(title) > recent_posts.DISPLAY_TITLE_MAX:
+        title = title[: recent_posts.DISPLAY_TITLE_MAX - 1].rstrip() + "…"
+    link = row.latest_url if recent_posts.is_web_url(row.latest_url) else ""
+    return {"title": title, "url": link}
+
+
+def _build_tree(comments, *, review, viewer, is_open):
+    """Nests an ordered-by-path list of comments in Python: no query per comment."""
+    now = timezone.now()
+    own_ids = set(viewer.own_ids)
+    # Same depth rule as the form: a reply must still fit within COMMENTS_MAX_DEPTH levels.
+    can_reply_below = settings.COMMENTS_MAX_DEPTH - 1
+    author_user_id = review.author.user_id
+    feeds = recent_posts.recent_posts_for(comments)  # one query for the whole page
+    by_id = {}
+    roots = []
+    for comment in comments:
+        shown = ShownComment(
+            comment=comment,
+            is_by_author=bool(comment.user_id) and comment.user_id == author_user_id,
+            is_own_pending=comment.status == Comment.Status.PENDING and comment.pk in own_ids,
+            can_reply=is_open and comment.is_public and comment.depth < can_reply_below,
+            can_change_own=services.may_change_own(comment, own_ids=own_ids, now=now),
+            can_report=comment.is_public and comment.pk not in own_ids,
+            avatar=identicon_svg(comment.email),
+            created_iso=timezone.localtime(comment.created_at).replace(microsecond=0).isoformat(),
+            recent_post=_recent_post(comment, feeds),
+        )
+        by_id[comment.pk] = shown
+        parent = by_id.get(comment.parent_id)
+        if parent is not None:
+            parent.children.append(shown)
+        else:
+            # Top-level, or a reply whose parent is no longer shown: kept, at the top level
+            # (as WordPress does with orphans), rather than silently dropped.
+            roots.append(shown)
+    return roots, by_id
+
+
+def _reply_target(query, by_id):
+    """The comment named by ?replytocom=<id> (the no-JS reply link), if it may be answered."""
+    raw = query.get("replytocom", "")
+    if not isinstance(raw, str) or not raw.isascii() or not raw.isdigit() or len(raw) > 18:
+        return None
+    target = by_id.get(int(raw))
+    return target if target is not None and target.can_reply else None
+
+
+def thread_page(*, review, viewer, query) -> Thread:
+    """The comment section under a review: one page of threads and the form.
+
+    Two queries whatever the number of comments (even none): the totals, then the page (plus
+    one for "recently posted" when a shown comment has a website). `query` is the request's GET
+    (cpage, corder, replytocom); `viewer` an identity.Viewer.
+    """
+    own_ids = set(viewer.own_ids)
+    totals = Comment.objects.thread_totals(review, include_ids=own_ids)
+    page = threads.ThreadPage.make(
+        review_url=review.get_absolute_url(),
+        asked=threads.read_page(query.get(threads.PAGE_PARAM)),
+        order=threads.read_order(query.get(threads.ORDER_PARAM)),
+        threads=totals["threads"],
+    )
+    comments = list(
+        Comment.objects.for_thread_page(
+            review,
+            start=page.start,
+            stop=page.stop,
+            newest_first=page.newest_first,
+            include_ids=own_ids,
+        )
+    )
+    is_open = review.comments_are_open
+    roots, by_id = _build_tree(comments, review=review, viewer=viewer, is_open=is_open)
+    if page.newest_first:
+        # Threads newest first; a stable sort keeps the replies of one thread shown at the
+        # top level (their first comment removed) in the order written.
+        roots.sort(key=lambda shown: shown.path[:PATH_STEP], reverse=True)
+    form = None
+    reply_to = None
+    if is_open:
+        reply_to = _reply_target(query, by_id)
+        initial = {}
+        if not viewer.is_signed_in and viewer.remembered:
+            initial.update(viewer.remembered, remember=True)
+        if reply_to is not None:
+            initial["parent"] = reply_to.pk
+        form = CommentForm(review=review, user=viewer.user, initial=initial)
+        threads.keep_order_in_form(form, page.order)
+    return Thread(
+        review=review,
+        comments=roots,
+        count=totals["approved"],
+        page=page,
+        form=form,
+        reply_to=reply_to,
+        is_open=is_open,
+    )
+
+
+@dataclass
+class AudienceScore:
+    """Readers' ratings (approved top-level comments on published reviews) of one film."""
+
+    count: int
+    average: Decimal | None
+    bars: list  # (rating, count, width class suffix 0..100 in steps of 5), 10 first
+
+    @property
+    def verdict(self):
+        return verdict_for(self.average) if self.average is not None else ""
+
+
+def audience_score(film) -> AudienceScore:
+    """Average, count and histogram of readers' 1–10 ratings of `film`, in one query."""
+    rows = (
+        Comment.objects.approved()
+        .filter(
+            parent__isnull=True,
+            rating__isnull=False,
+            review__in=Review.objects.published().filter(film=film),
+        )
+        .order_by()
+        .values("rating")
+        .annotate(n=Count("pk"))
+    )
+    by_rating = {row["rating"]: row["n"] for row in rows}
+    count = sum(by_rating.values())
+    average = Decimal(sum(r * n for r, n in by_rating.items())) / count if count else None
+    most = max(by_rating.values(), default=0)
+    bars = []
+    for rating in range(10, 0, -1):
+        n = by_rating.get(rating, 0)
+        # Widths are CSS classes in steps of 5 (the CSP forbids style attributes).
+        width = round(n * 20 / most) * 5 if most else 0
+        bars.append((rating, n, width))
+    return AudienceScore(count=count, average=average, bars=bars)

@@ -1,0 +1,65 @@
+"""What the film pages (films.pages) show of reviews: registered in ReviewsConfig.ready()."""
+
+from django.core.paginator import InvalidPage, Paginator
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.http import Http404
+
+from films.models import Film
+from films.pages import film_list, film_page, genre_page, person_page
+
+from .models import Review, verdict_for
+
+GENRE_PAGE_SIZE = 10
+
+
+@film_list.register
+def review_counts():
+    """review_count: how many published reviews each film of the index has (a subquery)."""
+    counts = (
+        Review.objects.published()
+        .filter(film=OuterRef("pk"))
+        .order_by()
+        .values("film")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return {"review_count": Coalesce(Subquery(counts, output_field=IntegerField()), 0)}
+
+
+@film_page.register
+def film_reviews(*, film, request):
+    """The film's published reviews and the critics' average score."""
+    reviews = list(Review.objects.for_list().filter(film=film))
+    average = sum(review.rating for review in reviews) / len(reviews) if reviews else None
+    return {
+        "reviews": reviews,
+        "critic_average": average,
+        "critic_verdict": verdict_for(average) if reviews else "",
+    }
+
+
+@person_page.register
+def person_reviews(*, person, film_ids, request):
+    """Published reviews of the films a person directed, wrote or acted in."""
+    return {"reviews": list(Review.objects.for_list().filter(film_id__in=film_ids))}
+
+
+@genre_page.register
+def genre_reviews(*, genre, request):
+    """One page (?page=N) of published reviews of the genre's films, newest first."""
+    reviews = Review.objects.for_list().filter(film__in=Film.objects.filter(genres=genre))
+    paginator = Paginator(reviews, GENRE_PAGE_SIZE, allow_empty_first_page=True)
+    number = request.GET.get("page") or 1
+    if number == "last":
+        number = paginator.num_pages
+    try:
+        page = paginator.page(number)
+    except InvalidPage as error:
+        raise Http404(f"No such page: {error}") from None
+    return {
+        "reviews": page.object_list,
+        "page_obj": page,
+        "paginator": paginator,
+        "is_paginated": page.has_other_pages(),
+    }
