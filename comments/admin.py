@@ -2,7 +2,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.text import Truncator
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext, ngettext_lazy
 
 from core.admin import SiteFieldsAdminMixin
 
@@ -15,7 +16,7 @@ from .models import (
     Subscription,
     VerifiedEmail,
 )
-from .moderation import STATUS_ACTION, apply_action, edit_comment
+from .moderation import STATUS_ACTION, apply_action, edit_comment, is_moderator
 from .privacy_admin import erase_commenter_data, export_commenter_data
 
 
@@ -27,7 +28,7 @@ class ModerationLogInline(admin.TabularInline):
     readonly_fields = fields
     extra = 0
     can_delete = False
-    verbose_name_plural = "moderation history"
+    verbose_name_plural = _("moderation history")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -39,40 +40,59 @@ class ModerationLogInline(admin.TabularInline):
         return False
 
 
-def _moderate(modeladmin, request, queryset, action, done):
+# What each action says: (how many changed, "count" being the number; nothing changed).
+ACTION_MESSAGES = {
+    ModerationLog.Action.APPROVE: (
+        ngettext_lazy("%(count)d comment approved.", "%(count)d comments approved.", "count"),
+        _("No comment changed: the selected ones were already approved."),
+    ),
+    ModerationLog.Action.SPAM: (
+        ngettext_lazy(
+            "%(count)d comment marked as spam.", "%(count)d comments marked as spam.", "count"
+        ),
+        _("No comment changed: the selected ones were already marked as spam."),
+    ),
+    ModerationLog.Action.REMOVE: (
+        ngettext_lazy("%(count)d comment removed.", "%(count)d comments removed.", "count"),
+        _("No comment changed: the selected ones were already removed."),
+    ),
+    ModerationLog.Action.UNAPPROVE: (
+        ngettext_lazy("%(count)d comment unapproved.", "%(count)d comments unapproved.", "count"),
+        _("No comment changed: the selected ones were already unapproved."),
+    ),
+}
+
+
+def _moderate(modeladmin, request, queryset, action):
     """Moves the selected comments through comments.moderation and says how many changed."""
     changed = apply_action(comments=queryset, action=action, moderator=request.user)
+    done, unchanged = ACTION_MESSAGES[action]
     if changed:
-        modeladmin.message_user(
-            request,
-            ngettext("%(count)d comment %(done)s.", "%(count)d comments %(done)s.", changed)
-            % {"count": changed, "done": done},
-            messages.SUCCESS,
-        )
+        modeladmin.message_user(request, done % {"count": changed}, messages.SUCCESS)
     else:
-        modeladmin.message_user(
-            request, f"No comment changed: the selected ones were already {done}.", messages.INFO
-        )
+        modeladmin.message_user(request, unchanged, messages.INFO)
 
 
-@admin.action(permissions=["change"], description="Approve selected comments")
+@admin.action(permissions=["moderate"], description=_("Approve selected comments"))
 def approve_comments(modeladmin, request, queryset):
-    _moderate(modeladmin, request, queryset, ModerationLog.Action.APPROVE, "approved")
+    _moderate(modeladmin, request, queryset, ModerationLog.Action.APPROVE)
 
 
-@admin.action(permissions=["change"], description="Mark selected comments as spam")
+@admin.action(permissions=["moderate"], description=_("Mark selected comments as spam"))
 def mark_spam(modeladmin, request, queryset):
-    _moderate(modeladmin, request, queryset, ModerationLog.Action.SPAM, "marked as spam")
+    _moderate(modeladmin, request, queryset, ModerationLog.Action.SPAM)
 
 
-@admin.action(permissions=["change"], description="Remove selected comments")
+@admin.action(permissions=["moderate"], description=_("Remove selected comments"))
 def remove_comments(modeladmin, request, queryset):
-    _moderate(modeladmin, request, queryset, ModerationLog.Action.REMOVE, "removed")
+    _moderate(modeladmin, request, queryset, ModerationLog.Action.REMOVE)
 
 
-@admin.action(permissions=["change"], description="Unapprove selected comments (back to the queue)")
+@admin.action(
+    permissions=["moderate"], description=_("Unapprove selected comments (back to the queue)")
+)
 def unapprove_comments(modeladmin, request, queryset):
-    _moderate(modeladmin, request, queryset, ModerationLog.Action.UNAPPROVE, "unapproved")
+    _moderate(modeladmin, request, queryset, ModerationLog.Action.UNAPPROVE)
 
 
 @admin.register(Comment)
@@ -93,13 +113,13 @@ class CommentAdmin(SiteFieldsAdminMixin, admin.ModelAdmin):
     ]
     fieldsets = [
         (None, {"fields": ["review", "parent", "status", "held_reason"]}),
-        ("Comment", {"fields": ["name", "email", "url", "body", "rating"]}),
+        (_("Comment"), {"fields": ["name", "email", "url", "body", "rating"]}),
         (
-            "Where it came from",
+            _("Where it came from"),
             {"fields": ["user", "ip_address", "user_agent", "created_at", "edited_at"]},
         ),
         (
-            "Moderation",
+            _("Moderation"),
             {"fields": ["moderated_by", "moderated_at", "is_erased", "path", "depth"]},
         ),
     ]
@@ -123,13 +143,23 @@ class CommentAdmin(SiteFieldsAdminMixin, admin.ModelAdmin):
     ]
     inlines = [ModerationLogInline]
 
-    @admin.display(description="comment")
+    @admin.display(description=_("comment"))
     def short_body(self, obj):
         return Truncator(obj.body).chars(80)
 
     def has_add_permission(self, request):
         # Comments come from readers on the site (authors reply there too, marked as author).
         return False
+
+    def has_moderate_permission(self, request):
+        """The moderation actions and status changes: the same permission as /moderation/."""
+        return is_moderator(request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not self.has_moderate_permission(request):
+            fields.append("status")  # status changes are moderation
+        return fields
 
     def get_actions(self, request):
         actions = super().get_actions(request)
@@ -152,7 +182,10 @@ class CommentAdmin(SiteFieldsAdminMixin, admin.ModelAdmin):
                 to_status=obj.status,
                 note="; ".join(f"{name} was “{form.initial.get(name, '')}”" for name in details),
             )
-        super().save_model(request, obj, form, change)
+        # Only the fields edited here: saving the whole row would write back the status this
+        # form was loaded with over another moderator's decision made meanwhile.
+        if details:
+            obj.save(update_fields=details)
         edit_comment(comment=obj, body=new_body, moderator=request.user)
         if new_status != obj.status:
             apply_action(comments=[obj], action=STATUS_ACTION[new_status], moderator=request.user)
@@ -194,12 +227,13 @@ class BlocklistEntryAdmin(admin.ModelAdmin):
     search_fields = ["value", "note"]
 
 
-@admin.action(permissions=["change"], description="Unsubscribe selected")
+@admin.action(permissions=["change"], description=_("Unsubscribe selected"))
 def unsubscribe(modeladmin, request, queryset):
     count = queryset.filter(unsubscribed_at__isnull=True).update(unsubscribed_at=timezone.now())
     modeladmin.message_user(
         request,
-        ngettext("%d subscription ended.", "%d subscriptions ended.", count) % count,
+        ngettext("%(count)d subscription ended.", "%(count)d subscriptions ended.", count)
+        % {"count": count},
         messages.SUCCESS,
     )
 

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.db import connections
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 from . import triggers
 
@@ -29,6 +30,7 @@ def ensure_sqlite_triggers(sender, using, **kwargs):
 class CommentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "comments"
+    verbose_name = _("Comments")
 
     def ready(self):
         post_migrate.connect(ensure_sqlite_triggers, sender=self)

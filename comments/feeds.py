@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.utils.html import linebreaks
+from django.utils.translation import gettext
 
 from reviews.models import Review
 
@@ -19,13 +20,16 @@ class ReviewCommentsFeed(Feed):
         return get_object_or_404(Review.objects.published(), slug=slug)
 
     def title(self, obj):
-        return f"Comments on “{obj.headline}” — {settings.SITE_NAME}"
+        return gettext("Comments on “%(headline)s” — %(site_name)s") % {
+            "headline": obj.headline,
+            "site_name": settings.SITE_NAME,
+        }
 
     def link(self, obj):
         return obj.get_absolute_url()
 
     def description(self, obj):
-        return f"Readers' comments on {obj.headline}."
+        return gettext("Readers' comments on %(headline)s.") % {"headline": obj.headline}
 
     def items(self, obj):
         return (
@@ -36,7 +40,10 @@ class ReviewCommentsFeed(Feed):
         )
 
     def item_title(self, item):
-        return f"{item.name} on {item.review.headline}"
+        return gettext("%(name)s on %(headline)s") % {
+            "name": item.name,
+            "headline": item.review.headline,
+        }
 
     def item_description(self, item):
         # The reader's text escaped, with its paragraphs; no HTML of theirs survives.

@@ -8,22 +8,36 @@ from crispy_forms.layout import HTML, Div, Field, Layout, Submit
 from django import forms
 from django.conf import settings
 from django.urls import reverse
+from django.utils.functional import lazy
+from django.utils.html import format_html
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 
 from . import spam
 from .models import Comment
 
-RATING_CHOICES = [("", "No rating")] + [(n, f"{n} / 10") for n in range(1, 11)]
+
+def _out_of_ten(n):
+    """A rating's label, "7 / 10", in the active language."""
+    return gettext("%(n)s / 10") % {"n": n}
+
+
+# Lazy labels: translated when the form is rendered, not when this module is imported.
+_out_of_ten_lazy = lazy(_out_of_ten, str)
+RATING_CHOICES = [("", _("No rating"))] + [(n, _out_of_ten_lazy(n)) for n in range(1, 11)]
 ALLOWED_URL_SCHEMES = ("http", "https")
 _ID_RE = re.compile(r"[0-9]{1,18}")  # fits a 64-bit key: no DataError on PostgreSQL
 
-EMAIL_NOTE = "Your email address will not be published."
-REQUIRED_NOTE = "Required fields are marked *"
-PARENT_ERROR = "You can only reply to a published comment on this review."
-HONEYPOT_ERROR = (
+EMAIL_NOTE = _("Your email address will not be published.")
+REQUIRED_NOTE = _("Required fields are marked *")
+# Errors raised by clean_*(): marked here and translated when raised (gettext), so the constants
+# stay the English text that callers and tests look for in a page.
+PARENT_ERROR = gettext_noop("You can only reply to a published comment on this review.")
+HONEYPOT_ERROR = gettext_noop(
     "Sorry, your comment could not be posted. If you are a person, please leave the field "
     "“Leave this field empty” empty (some browsers fill it in by themselves) and post again."
 )
-SPOILERS_LABEL = "This comment contains spoilers"
+SPOILERS_LABEL = _("This comment contains spoilers")
 
 
 def commenter_name(user) -> str:
@@ -41,8 +55,10 @@ def clean_body(text):
     limit = settings.COMMENTS_MAX_LENGTH
     if len(body) > limit:
         raise forms.ValidationError(
-            "Your comment is %(length)s characters long; the limit is %(limit)s. "
-            "Please shorten it: your text is still here.",
+            _(
+                "Your comment is %(length)s characters long; the limit is %(limit)s. "
+                "Please shorten it: your text is still here."
+            ),
             code="max_length",
             params={"length": f"{len(body):,}", "limit": f"{limit:,}"},
         )
@@ -51,58 +67,63 @@ def clean_body(text):
 
 class CommentForm(forms.Form):
     comment = forms.CharField(
-        label="Comment",
+        label=_("Comment"),
         widget=forms.Textarea(attrs={"rows": 8, "cols": 45}),
-        error_messages={"required": "Please write your comment."},
+        error_messages={"required": _("Please write your comment.")},
     )
     name = forms.CharField(
-        label="Name",
+        label=_("Name"),
         max_length=80,
         error_messages={
-            "required": "Please enter your name.",
-            "max_length": "Please keep your name to %(limit_value)d characters "
-            "(it has %(show_value)d).",
+            "required": _("Please enter your name."),
+            "max_length": _(
+                "Please keep your name to %(limit_value)d characters (it has %(show_value)d)."
+            ),
         },
     )
     email = forms.EmailField(
-        label="Email",
+        label=_("Email"),
         max_length=254,
         error_messages={
-            "required": "Please enter your email address. It will not be published.",
-            "invalid": "Please enter a valid email address, like name@example.com.",
-            "max_length": "Please keep your email address to %(limit_value)d characters "
-            "(it has %(show_value)d).",
+            "required": _("Please enter your email address. It will not be published."),
+            "invalid": _("Please enter a valid email address, like name@example.com."),
+            "max_length": _(
+                "Please keep your email address to %(limit_value)d characters "
+                "(it has %(show_value)d)."
+            ),
         },
     )
     url = forms.URLField(
-        label="Website",
+        label=_("Website"),
         max_length=200,
         required=False,
         assume_scheme="https",
         error_messages={
-            "invalid": "Please enter a web address starting with http:// or https://.",
-            "max_length": "Please keep your website address to %(limit_value)d characters "
-            "(it has %(show_value)d).",
+            "invalid": _("Please enter a web address starting with http:// or https://."),
+            "max_length": _(
+                "Please keep your website address to %(limit_value)d characters "
+                "(it has %(show_value)d)."
+            ),
         },
     )
     rating = forms.TypedChoiceField(
-        label="Your rating (optional)",
+        label=_("Your rating (optional)"),
         choices=RATING_CHOICES,
         coerce=int,
         empty_value=None,
         required=False,
-        help_text="Your own score for the film, out of 10.",
-        error_messages={"invalid_choice": "Please pick a rating from 1 to 10, or none."},
+        help_text=_("Your own score for the film, out of 10."),
+        error_messages={"invalid_choice": _("Please pick a rating from 1 to 10, or none.")},
     )
     spoilers = forms.BooleanField(required=False, label=SPOILERS_LABEL)
     # A plain Field: clean_parent() alone judges the value, with one message for any bad one.
     parent = forms.Field(required=False, widget=forms.HiddenInput)
     remember = forms.BooleanField(
         required=False,
-        label="Save my name, email, and website in this browser for the next time I comment.",
+        label=_("Save my name, email, and website in this browser for the next time I comment."),
     )
     notify = forms.BooleanField(
-        required=False, label="Notify me of replies to my comment by email."
+        required=False, label=_("Notify me of replies to my comment by email.")
     )
 
     def __init__(self, *args, review, user=None, **kwargs):
@@ -114,7 +135,7 @@ class CommentForm(forms.Form):
             for name in ("name", "email", "url", "remember"):
                 del self.fields[name]
         self.fields[spam.HONEYPOT_FIELD] = forms.CharField(
-            label="Leave this field empty",
+            label=_("Leave this field empty"),
             required=False,
             widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
         )
@@ -144,10 +165,10 @@ class CommentForm(forms.Form):
         # The server's messages are clearer than the browser's, and they keep the text.
         helper.attrs = {"novalidate": ""}
         if self.user is not None:
-            note = REQUIRED_NOTE
+            note = format_html("{}", REQUIRED_NOTE)
         else:
-            note = f'<span id="email-notes">{EMAIL_NOTE}</span> {REQUIRED_NOTE}'
-        items = [HTML(f'<p class="comment-notes">{note}</p>'), Field("comment")]
+            note = format_html('<span id="email-notes">{}</span> {}', EMAIL_NOTE, REQUIRED_NOTE)
+        items = [HTML(format_html('<p class="comment-notes">{}</p>', note)), Field("comment")]
         if self.user is None:
             items += [
                 Field("name", autocomplete="name"),
@@ -165,7 +186,7 @@ class CommentForm(forms.Form):
         ]
         if self.user is None:
             items.append(Field("remember"))
-        submit = Submit("post", "Post Comment")
+        submit = Submit("post", gettext("Post Comment"))
         submit.field_classes = "btn btn-accent comment-submit"  # the site's button, not blue
         items += [Field("notify"), submit]
         helper.layout = Layout(*items)
@@ -199,7 +220,7 @@ class CommentForm(forms.Form):
         url = self.cleaned_data["url"]
         if url and urlsplit(url).scheme.lower() not in ALLOWED_URL_SCHEMES:
             raise forms.ValidationError(
-                "Please enter a web address starting with http:// or https://.", code="scheme"
+                _("Please enter a web address starting with http:// or https://."), code="scheme"
             )
         return url
 
@@ -208,15 +229,17 @@ class CommentForm(forms.Form):
         if not value:
             return None
         if not _ID_RE.fullmatch(value):
-            raise forms.ValidationError(PARENT_ERROR, code="invalid_parent")
+            raise forms.ValidationError(gettext(PARENT_ERROR), code="invalid_parent")
         parent = Comment.objects.approved().filter(pk=int(value), review_id=self.review.pk).first()
         if parent is None:
-            raise forms.ValidationError(PARENT_ERROR, code="invalid_parent")
+            raise forms.ValidationError(gettext(PARENT_ERROR), code="invalid_parent")
         max_depth = settings.COMMENTS_MAX_DEPTH
         if parent.depth + 1 >= max_depth:
             raise forms.ValidationError(
-                "Replies can go only %(max)d levels deep. Please reply to an earlier comment in "
-                "this thread instead.",
+                _(
+                    "Replies can go only %(max)d levels deep. Please reply to an earlier comment "
+                    "in this thread instead."
+                ),
                 code="too_deep",
                 params={"max": max_depth},
             )
@@ -231,11 +254,13 @@ class CommentForm(forms.Form):
         if cleaned.get("parent") is not None and cleaned.get("rating") is not None:
             self.add_error(
                 "rating",
-                "Only a top-level comment can rate the film. Please remove the rating from "
-                "your reply.",
+                _(
+                    "Only a top-level comment can rate the film. Please remove the rating from "
+                    "your reply."
+                ),
             )
         if spam.is_honeypot_filled(cleaned.get(spam.HONEYPOT_FIELD)):
-            raise forms.ValidationError(HONEYPOT_ERROR, code="honeypot")
+            raise forms.ValidationError(gettext(HONEYPOT_ERROR), code="honeypot")
         message = spam.check_timestamp(cleaned.get(spam.TIMESTAMP_FIELD))
         if message:
             self.add_error(None, forms.ValidationError(message, code="timestamp"))
@@ -252,9 +277,9 @@ class OwnCommentEditForm(forms.Form):
     """A reader's change to their own comment, within the edit window (same rules as posting)."""
 
     comment = forms.CharField(
-        label="Comment",
+        label=_("Comment"),
         widget=forms.Textarea(attrs={"rows": 8, "cols": 45}),
-        error_messages={"required": "Please write your comment (or delete it instead)."},
+        error_messages={"required": _("Please write your comment (or delete it instead).")},
     )
     spoilers = forms.BooleanField(required=False, label=SPOILERS_LABEL)
 

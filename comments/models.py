@@ -1,8 +1,10 @@
 from django.conf import settings
-from django.db import models
+from django.db import models, router, transaction
 from django.db.models import Count, Q
 from django.db.models.functions import Substr
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from reviews.models import Review
 
@@ -78,52 +80,81 @@ def _root():
 
 class Comment(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        APPROVED = "approved", "Approved"
-        SPAM = "spam", "Spam"
-        REMOVED = "removed", "Removed"
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        SPAM = "spam", _("Spam")
+        REMOVED = "removed", _("Removed")
 
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="comments")
+    review = models.ForeignKey(
+        Review, on_delete=models.CASCADE, related_name="comments", verbose_name=_("review")
+    )
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="replies",
+        verbose_name=_("parent"),
     )
     # Materialized path of zero-padded ids ("0000000012/0000000045"): ordering by it yields
     # the thread depth-first in the order written, so a review's tree is one query.
-    path = models.CharField(max_length=255, blank=True, editable=False)
-    depth = models.PositiveSmallIntegerField(default=0, editable=False)
-    name = models.CharField(max_length=80)
-    email = models.EmailField(max_length=254)
-    url = models.URLField("website", max_length=200, blank=True)
-    body = models.TextField()
+    path = models.CharField(_("path"), max_length=255, blank=True, editable=False)
+    depth = models.PositiveSmallIntegerField(_("depth"), default=0, editable=False)
+    name = models.CharField(_("name"), max_length=80)
+    email = models.EmailField(_("email"), max_length=254)
+    url = models.URLField(_("website"), max_length=200, blank=True)
+    body = models.TextField(_("body"))
     rating = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="A reader's score out of 10 (top-level comments only)."
+        _("rating"),
+        null=True,
+        blank=True,
+        help_text=_("A reader's score out of 10 (top-level comments only)."),
     )
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    held_reason = models.CharField(max_length=200, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    held_reason = models.CharField(_("held reason"), max_length=200, blank=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="comments",
+        verbose_name=_("user"),
     )
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
-    user_agent = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    ip_address = models.GenericIPAddressField(_("ip address"), null=True, blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     moderated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("moderated by"),
     )
-    moderated_at = models.DateTimeField(null=True, blank=True)
-    edited_at = models.DateTimeField(null=True, blank=True)
+    moderated_at = models.DateTimeField(_("moderated at"), null=True, blank=True)
+    edited_at = models.DateTimeField(_("edited at"), null=True, blank=True)
     has_spoilers = models.BooleanField(
-        default=False, help_text="Its writer said it gives away the plot: the body starts hidden."
+        _("has spoilers"),
+        default=False,
+        help_text=_("Its writer said it gives away the plot: the body starts hidden."),
     )
-    is_erased = models.BooleanField(default=False, help_text="Erased on a privacy request.")
+    is_erased = models.BooleanField(
+        _("is erased"), default=False, help_text=_("Erased on a privacy request.")
+    )
 
     objects = CommentQuerySet.as_manager()
 
     class Meta:
         ordering = ["path"]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        # Every moderation check asks for these (never a group name); groups bundle them.
+        permissions = [
+            ("can_moderate", "Can moderate comments"),
+            ("skip_moderation", "Can comment without moderation"),
+        ]
         indexes = [
             models.Index(fields=["review", "status", "path"], name="comment_thread_idx"),
             models.Index(fields=["status", "created_at"], name="comment_queue_idx"),
@@ -153,11 +184,21 @@ class Comment(models.Model):
         adding = self._state.adding
         if self.parent_id and adding:
             self.depth = self.parent.depth + 1
-        super().save(*args, **kwargs)
-        if adding or not self.path:
+        if self.path and not adding:  # one write: nothing to keep together
+            super().save(*args, **kwargs)
+            return
+        # The path needs the new pk, so it is a second write: both land or neither does, else a
+        # failed UPDATE leaves a row with an empty path that sorts as a thread of its own. No
+        # savepoint (as Model.save_base does for multi-table saves): inside a caller's
+        # transaction a failure rolls that back, and posting costs no extra queries.
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        with transaction.atomic(using=using, savepoint=False):
+            super().save(*args, **kwargs)
             own = str(self.pk).zfill(PATH_STEP)
             self.path = f"{self.parent.path}/{own}" if self.parent_id else own
-            type(self).objects.filter(pk=self.pk).update(path=self.path, depth=self.depth)
+            type(self).objects.using(using).filter(pk=self.pk).update(
+                path=self.path, depth=self.depth
+            )
 
     def get_absolute_url(self):
         return reverse("comments:permalink", kwargs={"pk": self.pk})
@@ -171,25 +212,39 @@ class ModerationLog(models.Model):
     """Who did what to a comment, and when: the audit trail."""
 
     class Action(models.TextChoices):
-        APPROVE = "approve", "Approved"
-        UNAPPROVE = "unapprove", "Unapproved"
-        SPAM = "spam", "Marked as spam"
-        REMOVE = "remove", "Removed"
-        EDIT = "edit", "Edited"
-        ERASE = "erase", "Erased (privacy request)"
+        # A log entry says what was done ("Approved" here is an action, not a comment's state).
+        APPROVE = "approve", pgettext_lazy("moderation action", "Approved")
+        UNAPPROVE = "unapprove", pgettext_lazy("moderation action", "Unapproved")
+        SPAM = "spam", pgettext_lazy("moderation action", "Marked as spam")
+        REMOVE = "remove", pgettext_lazy("moderation action", "Removed")
+        EDIT = "edit", pgettext_lazy("moderation action", "Edited")
+        ERASE = "erase", pgettext_lazy("moderation action", "Erased (privacy request)")
 
-    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="moderation_log")
-    moderator = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    comment = models.ForeignKey(
+        Comment,
+        on_delete=models.CASCADE,
+        related_name="moderation_log",
+        verbose_name=_("comment"),
     )
-    action = models.CharField(max_length=12, choices=Action.choices)
-    from_status = models.CharField(max_length=10, blank=True)
-    to_status = models.CharField(max_length=10, blank=True)
-    note = models.TextField(blank=True, help_text="For edits: the text before the change.")
-    created_at = models.DateTimeField(auto_now_add=True)
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("moderator"),
+    )
+    action = models.CharField(_("action"), max_length=12, choices=Action.choices)
+    from_status = models.CharField(_("from status"), max_length=10, blank=True)
+    to_status = models.CharField(_("to status"), max_length=10, blank=True)
+    note = models.TextField(
+        _("note"), blank=True, help_text=_("For edits: the text before the change.")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        verbose_name = _("moderation log")
+        verbose_name_plural = _("moderation logs")
         indexes = [models.Index(fields=["comment", "-created_at"])]
 
     def __str__(self):
@@ -201,13 +256,17 @@ class ModerationLog(models.Model):
 class CommentReport(models.Model):
     """A reader's report that a comment breaks the rules; enough of them send it to the queue."""
 
-    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
-    created_at = models.DateTimeField(auto_now_add=True)
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
-    reason = models.CharField(max_length=300, blank=True)
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, related_name="reports", verbose_name=_("comment")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    ip_address = models.GenericIPAddressField(_("ip address"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        verbose_name = _("comment report")
+        verbose_name_plural = _("comment reports")
         indexes = [models.Index(fields=["comment", "created_at"], name="commentreport_comment_idx")]
 
     def __str__(self):
@@ -216,18 +275,19 @@ class CommentReport(models.Model):
 
 class BlocklistEntry(models.Model):
     class Kind(models.TextChoices):
-        EMAIL = "email", "Email address"
-        IP = "ip", "IP address"
-        WORD = "word", "Word or phrase"
+        EMAIL = "email", _("Email address")
+        IP = "ip", _("IP address")
+        WORD = "word", _("Word or phrase")
 
-    kind = models.CharField(max_length=5, choices=Kind.choices)
-    value = models.CharField(max_length=254, help_text="Matched case-insensitively.")
-    note = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    kind = models.CharField(_("kind"), max_length=5, choices=Kind.choices)
+    value = models.CharField(_("value"), max_length=254, help_text=_("Matched case-insensitively."))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["kind", "value"]
-        verbose_name_plural = "blocklist entries"
+        verbose_name = _("blocklist entry")
+        verbose_name_plural = _("blocklist entries")
         constraints = [
             models.UniqueConstraint(fields=["kind", "value"], name="blocklist_unique"),
             models.CheckConstraint(
@@ -242,8 +302,12 @@ class BlocklistEntry(models.Model):
 class VerifiedEmail(models.Model):
     """An address whose owner clicked a confirmation link: trusted under `first_time`."""
 
-    email = models.EmailField(max_length=254, unique=True)
-    verified_at = models.DateTimeField(auto_now_add=True)
+    email = models.EmailField(_("email"), max_length=254, unique=True)
+    verified_at = models.DateTimeField(_("verified at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("verified email")
+        verbose_name_plural = _("verified emails")
 
     def __str__(self):
         return self.email
@@ -252,13 +316,17 @@ class VerifiedEmail(models.Model):
 class Subscription(models.Model):
     """A reader's request to be mailed approved replies to one comment (double opt-in)."""
 
-    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="subscriptions")
-    email = models.EmailField(max_length=254)
-    created_at = models.DateTimeField(auto_now_add=True)
-    confirmed_at = models.DateTimeField(null=True, blank=True)
-    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, related_name="subscriptions", verbose_name=_("comment")
+    )
+    email = models.EmailField(_("email"), max_length=254)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(_("unsubscribed at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("subscription")
+        verbose_name_plural = _("subscriptions")
         constraints = [
             models.UniqueConstraint(fields=["comment", "email"], name="subscription_unique")
         ]
@@ -275,15 +343,17 @@ class CommenterFeed(models.Model):
     """The latest post on a commenter's own blog, read from its feed (one row per site)."""
 
     # scheme://host[:port] of the commenter's website: one fetch serves every commenter there.
-    site_url = models.URLField(max_length=200, unique=True)
-    feed_url = models.URLField(max_length=500, blank=True)
-    latest_title = models.CharField(max_length=200, blank=True)
-    latest_url = models.URLField(max_length=500, blank=True)
-    fetched_at = models.DateTimeField(null=True, blank=True)
-    failures = models.PositiveIntegerField(default=0)
+    site_url = models.URLField(_("site url"), max_length=200, unique=True)
+    feed_url = models.URLField(_("feed url"), max_length=500, blank=True)
+    latest_title = models.CharField(_("latest title"), max_length=200, blank=True)
+    latest_url = models.URLField(_("latest url"), max_length=500, blank=True)
+    fetched_at = models.DateTimeField(_("fetched at"), null=True, blank=True)
+    failures = models.PositiveIntegerField(_("failures"), default=0)
 
     class Meta:
         ordering = ["site_url"]
+        verbose_name = _("commenter feed")
+        verbose_name_plural = _("commenter feeds")
 
     def __str__(self):
         return self.site_url

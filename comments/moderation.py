@@ -7,7 +7,7 @@ INTERFACE (used by comments/services.py, comments/views.py, comments/admin.py):
 - apply_action(*, comments, action, moderator) -> int: approve / unapprove / spam / remove.
 - undo_last(*, comments, moderator) -> int: puts each comment back where this moderator found it.
 - edit_comment(*, comment, body, moderator) -> bool: changes a comment's text, logging the old one.
-- is_moderator(user) -> bool: may use the queue (superusers and the Moderators group).
+- is_moderator(user) -> bool: may moderate (the comments.can_moderate permission).
 """
 
 import ipaddress
@@ -18,6 +18,8 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from . import notifications
 from .models import BlocklistEntry, Comment, ModerationLog, VerifiedEmail
@@ -32,30 +34,28 @@ ACTION_STATUS = {
 # status -> the action that leads back to it (used by undo)
 STATUS_ACTION = {status: action for action, status in ACTION_STATUS.items()}
 
-MODERATORS_GROUP = "Moderators"
-TRUSTED_GROUPS = ("Authors", "Moderators")
+MODERATE_PERMISSION = "comments.can_moderate"
+SKIP_MODERATION_PERMISSION = "comments.skip_moderation"
 
 # A link is "http://", "https://" or a bare "www." not already part of one of those.
 LINK_RE = re.compile(r"https?://|(?<![/\w.])www\.", re.IGNORECASE)
 
-REASON_ALL = "Every comment is held for moderation."
-REASON_FIRST_TIME = "First comment from this commenter"
+# Why a comment is held, for moderators (stored in the comment's held_reason when it is saved).
+REASON_ALL = _("Every comment is held for moderation.")
+REASON_FIRST_TIME = _("First comment from this commenter")
 
 
 def is_moderator(user) -> bool:
-    """May use the moderation queue: active superusers and members of Moderators."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    return user.is_superuser or user.groups.filter(name=MODERATORS_GROUP).exists()
+    """May moderate (the queue, the admin's actions): active users with comments.can_moderate.
+
+    The admin asks the same permission, so the two never disagree; superusers have it.
+    """
+    return bool(user and user.is_active and user.has_perm(MODERATE_PERMISSION))
 
 
 def _is_trusted_user(user) -> bool:
-    """Site staff (authors, moderators, superusers) signed in: approved under any policy."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return False
-    return (
-        user.is_superuser or user.is_staff or user.groups.filter(name__in=TRUSTED_GROUPS).exists()
-    )
+    """Signed in with comments.skip_moderation (authors, moderators): approved under any policy."""
+    return bool(user and user.is_active and user.has_perm(SKIP_MODERATION_PERMISSION))
 
 
 # --- Blocklist
@@ -123,27 +123,35 @@ def initial_status(*, comment, viewer) -> tuple[str, str]:
 
     for entry in blocklist[BlocklistEntry.Kind.EMAIL]:
         if comment.email and _email_matches(comment.email, entry):
-            return Comment.Status.SPAM, "Blocklisted email address"
+            return Comment.Status.SPAM, gettext("Blocklisted email address")
     for entry in blocklist[BlocklistEntry.Kind.IP]:
         if _ip_matches(ip, entry):
-            return Comment.Status.SPAM, "Blocklisted IP address"
+            return Comment.Status.SPAM, gettext("Blocklisted IP address")
     words = blocklist[BlocklistEntry.Kind.WORD]
     for word in words:
         if _word_pattern(word).search(comment.name or ""):
-            return Comment.Status.SPAM, f"Blocklisted word in the name: “{word}”"
+            reason = gettext("Blocklisted word in the name: “%(word)s”") % {"word": word}
+            return Comment.Status.SPAM, reason
         # A website is not prose: "casino" should catch "best-casino-online.example" too.
         if word.casefold() in (comment.url or "").casefold():
-            return Comment.Status.SPAM, f"Blocklisted word in the website: “{word}”"
+            reason = gettext("Blocklisted word in the website: “%(word)s”") % {"word": word}
+            return Comment.Status.SPAM, reason
 
     links = count_links(comment.body)
     if links > settings.COMMENTS_MAX_LINKS:
         return (
             Comment.Status.PENDING,
-            f"Contains {links} links (more than {settings.COMMENTS_MAX_LINKS})",
+            ngettext(
+                "Contains %(count)d link (more than %(limit)d)",
+                "Contains %(count)d links (more than %(limit)d)",
+                links,
+            )
+            % {"count": links, "limit": settings.COMMENTS_MAX_LINKS},
         )
     for word in words:
         if _word_pattern(word).search(comment.body or ""):
-            return Comment.Status.PENDING, f"Contains a blocklisted word: “{word}”"
+            reason = gettext("Contains a blocklisted word: “%(word)s”") % {"word": word}
+            return Comment.Status.PENDING, reason
 
     if _is_trusted_user(viewer.user):
         return Comment.Status.APPROVED, ""
@@ -154,9 +162,9 @@ def initial_status(*, comment, viewer) -> tuple[str, str]:
     if policy == "first_time" and is_returning(email=comment.email, proof_ids=viewer.proof_ids):
         return Comment.Status.APPROVED, ""
     if policy == "first_time":
-        return Comment.Status.PENDING, REASON_FIRST_TIME
+        return Comment.Status.PENDING, str(REASON_FIRST_TIME)
     # "all", and any unknown value: holding is the safe choice.
-    return Comment.Status.PENDING, REASON_ALL
+    return Comment.Status.PENDING, str(REASON_ALL)
 
 
 # --- Decisions
@@ -171,26 +179,55 @@ def _was_ever_approved(comment) -> bool:
     )
 
 
+def _current_statuses(comments) -> dict:
+    """{pk: status} of the comments' rows as stored now, locked until the transaction ends.
+
+    Decisions are taken on these, not on the caller's instances, which may have been loaded
+    before another moderator acted. The lock makes a concurrent decision on the same comment
+    wait until this one commits, and then see its result; taken in pk order so that two bulk
+    actions over overlapping selections cannot deadlock.
+    """
+    return dict(
+        Comment.objects.select_for_update()
+        .filter(pk__in=[c.pk for c in comments])
+        .order_by("pk")
+        .values_list("pk", "status")
+    )
+
+
 def apply_action(*, comments, action, moderator) -> int:
     """Moves each comment to the status `action` leads to, recording who and when.
 
-    Returns how many comments changed. Comments already in that state are left alone. A comment
-    approved for the first time is announced (author, subscribers) once the transaction commits.
+    Returns how many comments changed. Comments already in that state (now, in the database) are
+    left alone, so of two moderators making the same decision at once only the first changes,
+    logs and announces anything. A comment approved for the first time is announced (author,
+    subscribers) once the transaction commits. The given instances get the status they are in.
     """
     action = ModerationLog.Action(action)
     to_status = ACTION_STATUS[action]
     now = timezone.now()
-    changed = []
+    changed = 0
     with transaction.atomic():
+        comments = list(comments)
+        current = _current_statuses(comments)
         for comment in comments:
-            if comment.status == to_status:
+            from_status = current.get(comment.pk)
+            if from_status is None:  # deleted since it was loaded
                 continue
-            from_status = comment.status
+            comment.status = from_status
+            if from_status == to_status:
+                continue
+            # Conditional on the status just read: where the database has no row locks, a
+            # decision that got in first leaves this one nothing to change.
+            if not Comment.objects.filter(pk=comment.pk, status=from_status).update(
+                status=to_status, moderated_by=moderator, moderated_at=now
+            ):
+                continue
+            current[comment.pk] = to_status
             announce = to_status == Comment.Status.APPROVED and not _was_ever_approved(comment)
             comment.status = to_status
             comment.moderated_by = moderator
             comment.moderated_at = now
-            comment.save(update_fields=["status", "moderated_by", "moderated_at"])
             ModerationLog.objects.create(
                 comment=comment,
                 moderator=moderator,
@@ -200,19 +237,25 @@ def apply_action(*, comments, action, moderator) -> int:
             )
             if announce:
                 transaction.on_commit(partial(notifications.comment_approved, comment))
-            changed.append(comment)
-    return len(changed)
+            changed += 1
+    return changed
 
 
 def undo_last(*, comments, moderator) -> int:
     """Puts each comment back in the status it had before this moderator's last decision on it.
 
-    Skipped when someone changed the comment since (its status is no longer what that decision
-    left). The undo is itself a logged decision. Returns how many comments changed.
+    Skipped when someone changed the comment since (its status, as stored now, is no longer what
+    that decision left). The undo is itself a logged decision. Returns how many comments changed.
     """
     restored = 0
     with transaction.atomic():
+        comments = list(comments)
+        current = _current_statuses(comments)
         for comment in comments:
+            status = current.get(comment.pk)
+            if status is None:
+                continue
+            comment.status = status
             last = (
                 ModerationLog.objects.filter(
                     comment=comment, moderator=moderator, action__in=list(ACTION_STATUS)
@@ -220,7 +263,7 @@ def undo_last(*, comments, moderator) -> int:
                 .order_by("-created_at", "-id")
                 .first()
             )
-            if last is None or last.to_status != comment.status or not last.from_status:
+            if last is None or last.to_status != status or not last.from_status:
                 continue
             action = STATUS_ACTION.get(last.from_status)
             if action is None:
@@ -234,13 +277,20 @@ def edit_comment(*, comment, body, moderator) -> bool:
     if body == comment.body:
         return False
     with transaction.atomic():
+        # The text replaced is the one stored now, read under a lock: had another moderator
+        # edited since this instance was loaded, logging the instance's text would lose theirs.
+        locked = Comment.objects.select_for_update().values_list("body", flat=True)
+        old_body = locked.get(pk=comment.pk)
+        if body == old_body:
+            comment.body = old_body
+            return False
         ModerationLog.objects.create(
             comment=comment,
             moderator=moderator,
             action=ModerationLog.Action.EDIT,
             from_status=comment.status,
             to_status=comment.status,
-            note=comment.body,
+            note=old_body,
         )
         comment.body = body
         comment.edited_at = timezone.now()

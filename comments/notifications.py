@@ -17,12 +17,9 @@ from functools import partial
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Q
 
 from . import tasks
 from .models import Comment, Subscription
-
-MODERATORS_GROUP = "Moderators"
 
 
 def _queue(task, *args) -> None:
@@ -30,11 +27,10 @@ def _queue(task, *args) -> None:
 
 
 def moderator_addresses() -> list[str]:
-    """One address per active moderator or superuser with an email, duplicates dropped."""
+    """One address per active user who may moderate (superusers too), duplicates dropped."""
     users = (
         get_user_model()
-        .objects.filter(is_active=True)
-        .filter(Q(groups__name=MODERATORS_GROUP) | Q(is_superuser=True))
+        .objects.with_perm("comments.can_moderate", is_active=True, include_superusers=True)
         .exclude(email="")
         .values_list("email", flat=True)
         .distinct()

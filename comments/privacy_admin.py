@@ -5,12 +5,17 @@ import json
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from . import privacy
 from .models import Comment
+
+ALREADY_ERASED = _("The selected comments are already erased.")
 
 
 def _emails(queryset):
@@ -21,11 +26,11 @@ def _emails(queryset):
     return sorted(seen.values(), key=str.casefold)
 
 
-@admin.action(permissions=["view"], description="Export data for these commenters' emails")
+@admin.action(permissions=["view"], description=_("Export data for these commenters' emails"))
 def export_commenter_data(modeladmin, request, queryset):
     emails = _emails(queryset)
     if not emails:
-        modeladmin.message_user(request, "The selected comments are already erased.", messages.INFO)
+        modeladmin.message_user(request, ALREADY_ERASED, messages.INFO)
         return None
     exports = [privacy.export_email(email) for email in emails]
     data = exports[0] if len(exports) == 1 else exports
@@ -38,27 +43,33 @@ def export_commenter_data(modeladmin, request, queryset):
     return response
 
 
-@admin.action(permissions=["change"], description="Erase data for these commenters' emails")
+@admin.action(permissions=["change"], description=_("Erase data for these commenters' emails"))
 def erase_commenter_data(modeladmin, request, queryset):
     emails = _emails(queryset)
     if not emails:
-        modeladmin.message_user(request, "The selected comments are already erased.", messages.INFO)
+        modeladmin.message_user(request, ALREADY_ERASED, messages.INFO)
         return None
     if request.POST.get("confirm") == "yes":
         erased = 0
-        for email in emails:
-            erased += privacy.erase_email(email, moderator=request.user)["comments"]
+        # All the selected addresses or none: a failure on one must not leave the others erased
+        # while the admin reports an error (and the operator believes nothing happened).
+        with transaction.atomic():
+            for email in emails:
+                erased += privacy.erase_email(email, moderator=request.user)["comments"]
         modeladmin.message_user(
             request,
-            f"Erased {erased} comment(s) from {len(emails)} email address(es); their "
-            "subscriptions and verified addresses are deleted.",
+            gettext(
+                "Erased %(comments)d comment(s) from %(emails)d email address(es); their "
+                "subscriptions and verified addresses are deleted."
+            )
+            % {"comments": erased, "emails": len(emails)},
             messages.SUCCESS,
         )
         return None
     # Like "delete selected": an irreversible action asks first.
     context = {
         **modeladmin.admin_site.each_context(request),
-        "title": "Erase these commenters' data?",
+        "title": gettext("Erase these commenters' data?"),
         "opts": modeladmin.model._meta,
         "emails": [
             (email, Comment.objects.filter(email__iexact=email).count()) for email in emails

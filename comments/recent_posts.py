@@ -359,18 +359,3 @@ def recent_posts_for(comments) -> dict:
     # [""] keeps the query count constant: Django skips the query for an empty IN list.
     rows = CommenterFeed.objects.filter(site_url__in=sorted(sites) or [""]).exclude(latest_title="")
     return {row.site_url: row for row in rows}
-
-
-def attach(comments) -> None:
-    """Sets comment.recent_post (title, link or "") on each shown comment, or None."""
-    feeds = recent_posts_for(comments)
-    for comment in comments:
-        row = feeds.get(site_url_of(comment.url)) if comment.url and comment.is_public else None
-        if row is None:
-            comment.recent_post = None
-            continue
-        title = row.latest_title
-        if len(title) > DISPLAY_TITLE_MAX:
-            title = title[: DISPLAY_TITLE_MAX - 1].rstrip() + "…"
-        link = row.latest_url if is_web_url(row.latest_url) else ""
-        comment.recent_post = {"title": title, "url": link}

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from . import moderation, notifications, spam
 from .models import Comment, CommentReport, ModerationLog
@@ -60,7 +61,7 @@ def comment_post(*, review, data, viewer) -> Comment:
 # --- A reader's own comment: edit or delete for a few minutes, from the same browser
 
 EDITABLE_STATUSES = (Comment.Status.APPROVED, Comment.Status.PENDING)
-REMOVED_BY_WRITER_NOTE = "removed by its writer"
+REMOVED_BY_WRITER_NOTE = _("removed by its writer")  # in the moderation history
 # Policy reasons that hold *every* new comment: an edit is not a new comment, so they do not apply.
 _POLICY_REASONS = (moderation.REASON_ALL, moderation.REASON_FIRST_TIME)
 
@@ -103,7 +104,14 @@ def edit_own_comment(*, comment, body, has_spoilers, viewer) -> Comment:
 def delete_own_comment(*, comment) -> None:
     """Removes the comment (reversibly: a moderator can still see and restore it)."""
     with transaction.atomic():
-        from_status = comment.status
+        # The status stored now, under a lock (a moderator may have acted since the page was
+        # loaded): the log records what the delete really changed, and a comment a moderator
+        # already took out of sight (spam, removed) stays as they left it.
+        locked = Comment.objects.select_for_update().values_list("status", flat=True)
+        from_status = locked.get(pk=comment.pk)
+        if from_status not in EDITABLE_STATUSES:
+            comment.status = from_status
+            return
         comment.status = Comment.Status.REMOVED
         comment.moderated_by = None
         comment.moderated_at = timezone.now()
@@ -120,7 +128,7 @@ def delete_own_comment(*, comment) -> None:
 
 # --- Reports
 
-REPORTED_REASON = "Reported by readers"
+REPORTED_REASON = _("Reported by readers")  # held reason, for moderators
 REPORT_REASON_MAX = 300
 
 

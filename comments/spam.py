@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.db.models import Q
+from django.utils.translation import gettext, gettext_noop
 
 HONEYPOT_FIELD = "honeypot"
 TIMESTAMP_FIELD = "timestamp"
@@ -28,19 +29,23 @@ TIMESTAMP_FIELD = "timestamp"
 # with the signer's timestamp, fails the signature and counts as forged.
 _SALT = "comments.form-timestamp.v2"
 
-MESSAGE_TOO_FAST = (
+# Messages for the reader, marked for translation here (gettext_noop) and translated when
+# returned, so the constants stay plain strings (the English text) for callers and tests.
+MESSAGE_TOO_FAST = gettext_noop(
     "You posted very quickly after the page loaded. Please wait a few seconds and post again; "
     "your comment is kept below."
 )
-MESSAGE_STALE = "This form was open too long. Your comment is kept below: please post it again."
-MESSAGE_FORGED = (
+MESSAGE_STALE = gettext_noop(
+    "This form was open too long. Your comment is kept below: please post it again."
+)
+MESSAGE_FORGED = gettext_noop(
     "We could not check this form (it may have been altered or saved from an old page). "
     "Your comment is kept below: please post it again."
 )
-MESSAGE_RATE = (
+MESSAGE_RATE = gettext_noop(
     "You are posting too quickly. Please wait a minute and post again; your comment is kept below."
 )
-MESSAGE_DUPLICATE = "You have already posted this comment."
+MESSAGE_DUPLICATE = gettext_noop("You have already posted this comment.")
 
 
 def issue_timestamp() -> str:
@@ -48,6 +53,11 @@ def issue_timestamp() -> str:
 
 
 def check_timestamp(token) -> str | None:
+    message = _timestamp_problem(token)
+    return gettext(message) if message else None
+
+
+def _timestamp_problem(token) -> str | None:
     if not token or not isinstance(token, str):
         return MESSAGE_FORGED
     try:
@@ -127,7 +137,7 @@ def is_duplicate(*, review, email, ip, body) -> bool:
 
 def check_post(*, ip, review, email, body) -> str | None:
     if ip and _rate_limited(ip):
-        return MESSAGE_RATE
+        return gettext(MESSAGE_RATE)
     if is_duplicate(review=review, email=email, ip=ip, body=body):
-        return MESSAGE_DUPLICATE
+        return gettext(MESSAGE_DUPLICATE)
     return None

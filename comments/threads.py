@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.utils.translation import gettext_lazy as _
 
 from .models import Comment
 
@@ -19,7 +20,9 @@ ORDER_PARAM = "corder"
 OLDEST = "oldest"
 NEWEST = "newest"
 ORDERS = (OLDEST, NEWEST)
-ORDER_LABELS = {OLDEST: "Oldest first", NEWEST: "Newest first"}
+ORDER_LABELS = {OLDEST: _("Oldest first"), NEWEST: _("Newest first")}
+NEWER_LABEL = _("Newer comments")
+OLDER_LABEL = _("Older comments")
 # Longer digit strings are "far past the end": Python refuses to parse huge ones anyway.
 MAX_PAGE_DIGITS = 9
 PAST_THE_END = 10**MAX_PAGE_DIGITS
@@ -155,11 +158,11 @@ class ThreadPage:
     # Page 1 holds the oldest threads when reading oldest first, the newest otherwise.
     @property
     def previous_label(self) -> str:
-        return "Newer comments" if self.newest_first else "Older comments"
+        return NEWER_LABEL if self.newest_first else OLDER_LABEL
 
     @property
     def next_label(self) -> str:
-        return "Older comments" if self.newest_first else "Newer comments"
+        return OLDER_LABEL if self.newest_first else NEWER_LABEL
 
     @property
     def page_links(self) -> list[PageLink]:

@@ -4,6 +4,7 @@ import logging
 
 from django.db import models
 from django.utils.html import format_html
+from django.utils.translation import gettext
 
 from .forms import ValidatedImageField
 
@@ -20,17 +21,17 @@ def image_preview(source, rendition, *, alt, size=None):
     turn an admin page into a 500.
     """
     if not source:
-        return "No image yet."
+        return gettext("No image yet.")
     if not getattr(source, "_committed", True):
         # A fresh upload on a form shown again with errors: nothing stored to preview yet.
-        return "Preview shown after saving."
+        return gettext("Preview shown after saving.")
     try:
         file = rendition()
         url = file.url
         width, height = size or (file.width, file.height)
     except Exception:
         logger.warning("Cannot render a preview of %s", source.name, exc_info=True)
-        return "Preview unavailable: the file is missing or is not a readable image."
+        return gettext("Preview unavailable: the file is missing or is not a readable image.")
     return format_html(
         '<img src="{}" alt="{}" width="{}" height="{}" class="admin-preview">',
         url,

@@ -1,15 +1,19 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
     """What every app shares: admin helpers, image renditions, formatting, settings checks."""
 
     name = "core"
-    verbose_name = "Core"
+    verbose_name = _("Core")
 
     def ready(self):
         from django.core import checks
+        from django.db.models.signals import post_migrate
 
         from .checks import check_environment
+        from .roles import ensure_default_groups_after_migrate
 
         checks.register(check_environment)
+        post_migrate.connect(ensure_default_groups_after_migrate, dispatch_uid="core.roles")

@@ -6,6 +6,7 @@ import logging
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
 logger = logging.getLogger(__name__)
@@ -18,7 +19,7 @@ def validate_image_upload(file):
     size = getattr(file, "size", None)
     if size is not None and size > settings.IMAGE_UPLOAD_MAX_BYTES:
         raise ValidationError(
-            "This image is %(size)s; the largest accepted is %(limit)s.",
+            _("This image is %(size)s; the largest accepted is %(limit)s."),
             code="file_too_large",
             params={
                 "size": filesizeformat(size),
@@ -35,7 +36,7 @@ def validate_image_upload(file):
             image.verify()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         raise ValidationError(
-            "This file is not a valid image. Upload a JPEG, PNG, WebP or GIF picture.",
+            _("This file is not a valid image. Upload a JPEG, PNG, WebP or GIF picture."),
             code="invalid_image",
         ) from None
     finally:
@@ -43,13 +44,16 @@ def validate_image_upload(file):
             file.seek(position)
     if image_format not in settings.IMAGE_UPLOAD_FORMATS:
         raise ValidationError(
-            "%(format)s images are not accepted. Upload a JPEG, PNG, WebP or GIF picture.",
+            _("%(format)s images are not accepted. Upload a JPEG, PNG, WebP or GIF picture."),
             code="invalid_format",
             params={"format": image_format},
         )
     if width * height > settings.IMAGE_UPLOAD_MAX_PIXELS:
         raise ValidationError(
-            "This image is %(width)s×%(height)s pixels; the most accepted is %(limit)s megapixels.",
+            _(
+                "This image is %(width)s×%(height)s pixels; "
+                "the most accepted is %(limit)s megapixels."
+            ),
             code="too_many_pixels",
             params={
                 "width": width,

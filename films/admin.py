@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from core.admin import ADMIN_CSS, SiteFieldsAdminMixin, image_preview
 
@@ -19,8 +21,8 @@ class PersonCreditInline(admin.TabularInline):
     fields = ["film", "role", "character", "billing_order"]
     autocomplete_fields = ["film"]
     extra = 0
-    verbose_name = "film credit"
-    verbose_name_plural = "filmography"
+    verbose_name = _("film credit")
+    verbose_name_plural = _("filmography")
 
 
 @admin.register(Person)
@@ -35,10 +37,13 @@ class PersonAdmin(SiteFieldsAdminMixin, admin.ModelAdmin):
     class Media:
         css = ADMIN_CSS
 
-    @admin.display(description="Current photo")
+    @admin.display(description=_("Current photo"))
     def photo_preview(self, obj):
         return image_preview(
-            obj.photo, lambda: obj.photo_thumb, alt=f"Photo of {obj.name}", size=(80, 80)
+            obj.photo,
+            lambda: obj.photo_thumb,
+            alt=gettext("Photo of %(name)s") % {"name": obj.name},
+            size=(80, 80),
         )
 
 
@@ -61,17 +66,20 @@ class FilmAdmin(SiteFieldsAdminMixin, admin.ModelAdmin):
     readonly_fields = ["poster_preview"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "year", "release_date"]}),
-        ("Details", {"fields": ["certification", "runtime_minutes", "genres", "synopsis"]}),
-        ("Poster", {"fields": ["poster", "poster_preview"]}),
+        (_("Details"), {"fields": ["certification", "runtime_minutes", "genres", "synopsis"]}),
+        (_("Poster"), {"fields": ["poster", "poster_preview"]}),
     ]
     inlines = [CreditInline]
 
     class Media:
         css = ADMIN_CSS
 
-    @admin.display(description="Current poster")
+    @admin.display(description=_("Current poster"))
     def poster_preview(self, obj):
         # The 200×300 list rendition, shown at half size: the same file readers' lists load.
         return image_preview(
-            obj.poster, lambda: obj.poster_thumb, alt=f"Poster of {obj.title}", size=(100, 150)
+            obj.poster,
+            lambda: obj.poster_thumb,
+            alt=gettext("Poster of %(title)s") % {"title": obj.title},
+            size=(100, 150),
         )

@@ -1,6 +1,7 @@
 """The film admin's form."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from .models import Film
 
@@ -10,10 +11,11 @@ class FilmAdminForm(forms.ModelForm):
     year = forms.IntegerField(
         min_value=1880,
         max_value=2100,
-        help_text="Year of first release.",
+        label=_("Year"),
+        help_text=_("Year of first release."),
         error_messages={
-            "min_value": "Enter a year between 1880 and 2100.",
-            "max_value": "Enter a year between 1880 and 2100.",
+            "min_value": _("Enter a year between 1880 and 2100."),
+            "max_value": _("Enter a year between 1880 and 2100."),
         },
     )
 

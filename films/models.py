@@ -1,6 +1,7 @@
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from imagekit.models import ImageSpecField
 from imagekit.processors import ResizeToFill, ResizeToFit
 
@@ -8,11 +9,13 @@ from core.images import validate_image_upload
 
 
 class Genre(models.Model):
-    name = models.CharField(max_length=60, unique=True)
-    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("genre")
+        verbose_name_plural = _("genres")
 
     def __str__(self):
         return self.name
@@ -22,17 +25,20 @@ class Genre(models.Model):
 
 
 class Person(models.Model):
-    name = models.CharField(max_length=120)
-    slug = models.SlugField(max_length=140, unique=True)
-    bio = models.TextField(blank=True)
-    photo = models.ImageField(upload_to="people/", blank=True, validators=[validate_image_upload])
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=140, unique=True)
+    bio = models.TextField(_("bio"), blank=True)
+    photo = models.ImageField(
+        _("photo"), upload_to="people/", blank=True, validators=[validate_image_upload]
+    )
     photo_thumb = ImageSpecField(
         source="photo", processors=[ResizeToFill(160, 160)], format="JPEG", options={"quality": 82}
     )
 
     class Meta:
         ordering = ["name"]
-        verbose_name_plural = "people"
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
         indexes = [models.Index(fields=["name"])]
 
     def __str__(self):
@@ -51,20 +57,24 @@ class FilmQuerySet(models.QuerySet):
 
 
 class Film(models.Model):
-    title = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=220, unique=True)
-    year = models.PositiveSmallIntegerField(help_text="Year of first release.")
-    release_date = models.DateField(null=True, blank=True)
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=220, unique=True)
+    year = models.PositiveSmallIntegerField(_("year"), help_text=_("Year of first release."))
+    release_date = models.DateField(_("release date"), null=True, blank=True)
     certification = models.CharField(
-        max_length=12, blank=True, help_text='Age rating as shown on the poster, e.g. "R" or "15".'
+        _("certification"),
+        max_length=12,
+        blank=True,
+        help_text=_('Age rating as shown on the poster, e.g. "R" or "15".'),
     )
-    runtime_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
-    synopsis = models.TextField(blank=True)
+    runtime_minutes = models.PositiveSmallIntegerField(_("runtime minutes"), null=True, blank=True)
+    synopsis = models.TextField(_("synopsis"), blank=True)
     poster = models.ImageField(
+        _("poster"),
         upload_to="posters/",
         blank=True,
         validators=[validate_image_upload],
-        help_text="Portrait 2:3 artwork; JPEG, PNG or WebP, at most 8 MB.",
+        help_text=_("Portrait 2:3 artwork; JPEG, PNG or WebP, at most 8 MB."),
     )
     # Sized renditions: lists never send the full upload to the browser.
     poster_thumb = ImageSpecField(
@@ -73,15 +83,21 @@ class Film(models.Model):
     poster_large = ImageSpecField(
         source="poster", processors=[ResizeToFit(500, 750)], format="JPEG", options={"quality": 85}
     )
-    genres = models.ManyToManyField(Genre, related_name="films", blank=True)
-    people = models.ManyToManyField(Person, through="Credit", related_name="films")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    genres = models.ManyToManyField(
+        Genre, related_name="films", blank=True, verbose_name=_("genres")
+    )
+    people = models.ManyToManyField(
+        Person, through="Credit", related_name="films", verbose_name=_("people")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = FilmQuerySet.as_manager()
 
     class Meta:
         ordering = ["title", "year"]
+        verbose_name = _("film")
+        verbose_name_plural = _("films")
         indexes = [models.Index(fields=["title", "year"]), models.Index(fields=["year"])]
         constraints = [
             models.CheckConstraint(
@@ -98,20 +114,28 @@ class Film(models.Model):
 
 class Credit(models.Model):
     class Role(models.TextChoices):
-        DIRECTOR = "director", "Director"
-        WRITER = "writer", "Writer"
-        CAST = "cast", "Cast"
+        DIRECTOR = "director", _("Director")
+        WRITER = "writer", _("Writer")
+        CAST = "cast", _("Cast")
 
-    film = models.ForeignKey(Film, on_delete=models.CASCADE, related_name="credits")
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="credits")
-    role = models.CharField(max_length=10, choices=Role.choices)
-    character = models.CharField(max_length=120, blank=True, help_text="For cast only.")
+    film = models.ForeignKey(
+        Film, on_delete=models.CASCADE, related_name="credits", verbose_name=_("film")
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="credits", verbose_name=_("person")
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices)
+    character = models.CharField(
+        _("character"), max_length=120, blank=True, help_text=_("For cast only.")
+    )
     billing_order = models.PositiveSmallIntegerField(
-        default=0, help_text="Lower numbers are listed first."
+        _("billing order"), default=0, help_text=_("Lower numbers are listed first.")
     )
 
     class Meta:
         ordering = ["film", "role", "billing_order", "id"]
+        verbose_name = _("credit")
+        verbose_name_plural = _("credits")
         constraints = [
             models.CheckConstraint(
                 condition=Q(role__in=["director", "writer", "cast"]), name="credit_role_valid"

@@ -6,6 +6,8 @@ What these pages show of reviews and readers' ratings is added by those apps thr
 
 import string
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 
 from core import seo
@@ -16,6 +18,19 @@ from films.pages import film_list, film_page, genre_page, person_page
 
 FILMS_PAGE_SIZE = 24
 LETTERS = list(string.ascii_uppercase)
+
+# The index's heading for each combination of filters, as whole sentences (a translation may
+# order the parts its own way): keyed by which of genre, year and letter are set.
+LIST_TITLES = {
+    (False, False, False): _("Films A–Z"),
+    (True, False, False): _("Films A–Z: %(genre)s"),
+    (False, True, False): _("Films A–Z: from %(year)s"),
+    (False, False, True): _("Films A–Z: starting with %(letter)s"),
+    (True, True, False): _("Films A–Z: %(genre)s, from %(year)s"),
+    (True, False, True): _("Films A–Z: %(genre)s, starting with %(letter)s"),
+    (False, True, True): _("Films A–Z: from %(year)s, starting with %(letter)s"),
+    (True, True, True): _("Films A–Z: %(genre)s, from %(year)s, starting with %(letter)s"),
+}
 
 
 class FilmListView(ListView):
@@ -37,7 +52,7 @@ class FilmListView(ListView):
             genre = Genre.objects.filter(slug=genre_slug[:60]).first()
             if genre is None:
                 self.notices.append(
-                    "We don't have a genre by that name; showing films of every genre."
+                    gettext("We don't have a genre by that name; showing films of every genre.")
                 )
             else:
                 self.filters["genre"] = genre
@@ -50,7 +65,7 @@ class FilmListView(ListView):
                 films = films.filter(year=int(year))
             else:
                 self.notices.append(
-                    "A year is four digits, such as 2013; showing films of every year."
+                    gettext("A year is four digits, such as 2013; showing films of every year.")
                 )
 
         letter = params.get("letter", "").strip().upper()
@@ -62,19 +77,18 @@ class FilmListView(ListView):
                 self.filters["letter"] = letter
                 films = films.filter(title__regex=r"^[^A-Za-z]")
             else:
-                self.notices.append("Pick a letter from A to Z.")
+                self.notices.append(gettext("Pick a letter from A to Z."))
         return films.order_by("title", "year")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        parts = []
-        if "genre" in self.filters:
-            parts.append(self.filters["genre"].name)
-        if "year" in self.filters:
-            parts.append(f"from {self.filters['year']}")
-        if "letter" in self.filters:
-            parts.append(f"starting with {self.filters['letter']}")
-        title = "Films A–Z" + (f": {', '.join(parts)}" if parts else "")
+        filters = self.filters
+        genre = filters.get("genre")
+        title = LIST_TITLES[("genre" in filters, "year" in filters, "letter" in filters)] % {
+            "genre": genre.name if genre else "",
+            "year": filters.get("year", ""),
+            "letter": filters.get("letter", ""),
+        }
         context.update(
             filters=self.filters,
             notices=self.notices,
@@ -84,7 +98,9 @@ class FilmListView(ListView):
             years=Film.objects.order_by("-year").values_list("year", flat=True).distinct(),
             meta=seo.page_meta(
                 title=title,
-                description="Every film we have written about, from A to Z, by genre and year.",
+                description=gettext(
+                    "Every film we have written about, from A to Z, by genre and year."
+                ),
             ),
         )
         return context
@@ -111,7 +127,8 @@ class FilmDetailView(DetailView):
             credits=credits,
             meta=seo.page_meta(
                 title=str(film),
-                description=film.synopsis or f"{film} — reviews and ratings.",
+                description=film.synopsis
+                or gettext("%(film)s — reviews and ratings.") % {"film": film},
                 image_url=image_url,
                 og_type="video.movie",
             ),
@@ -150,7 +167,11 @@ class PersonDetailView(DetailView):
         film_ids = {credit.film_id for credit in credits}
         jobs = [
             label
-            for label, key in (("Director", "directed"), ("Writer", "wrote"), ("Actor", "cast"))
+            for label, key in (
+                (gettext("Director"), "directed"),
+                (gettext("Writer"), "wrote"),
+                (gettext("Actor"), "cast"),
+            )
             if roles[key]
         ]
         context.update(person_page.context(person=person, film_ids=film_ids, request=self.request))
@@ -159,7 +180,9 @@ class PersonDetailView(DetailView):
             jobs=jobs,
             meta=seo.page_meta(
                 title=person.name,
-                description=person.bio or f"{person.name}: films and reviews of them on this site.",
+                description=person.bio
+                or gettext("%(name)s: films and reviews of them on this site.")
+                % {"name": person.name},
                 og_type="profile",
             ),
         )
@@ -181,8 +204,9 @@ class GenreDetailView(DetailView):
         context.update(
             film_count=genre.films.count(),
             meta=seo.page_meta(
-                title=f"{genre.name} film reviews",
-                description=f"Reviews of {genre.name.lower()} films, newest first.",
+                title=gettext("%(genre)s film reviews") % {"genre": genre.name},
+                description=gettext("Reviews of %(genre)s films, newest first.")
+                % {"genre": genre.name.lower()},
             ),
         )
         return context

@@ -1,5 +1,7 @@
 from django.contrib import admin
 from django.utils.text import slugify
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from imagekit import ImageSpec
 from imagekit.cachefiles import ImageCacheFile
 from imagekit.processors import ResizeToFit
@@ -8,18 +10,7 @@ from core.admin import ADMIN_CSS, SiteFieldsAdminMixin, image_preview
 
 from .forms import ReviewAdminForm
 from .models import Author, Review, ReviewImage
-
-AUTHORS_GROUP = "Authors"
-
-
-def own_work_only(request):
-    """True for members of Authors (not superusers): they may change only their own reviews."""
-    if not hasattr(request, "_own_work_only"):
-        user = request.user
-        request._own_work_only = (
-            not user.is_superuser and user.groups.filter(name=AUTHORS_GROUP).exists()
-        )
-    return request._own_work_only
+from .permissions import own_reviews_only
 
 
 def author_profile_for(user):
@@ -66,7 +57,7 @@ class AuthorAdmin(SiteFieldsAdminMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         qs = super().get_queryset(request).select_related("user")
-        if own_work_only(request):
+        if own_reviews_only(request.user):
             # Authors edit their own profile; colleagues' profiles are not theirs to touch.
             return qs.filter(user=request.user)
         return qs
@@ -77,10 +68,13 @@ class AuthorAdmin(SiteFieldsAdminMixin, admin.ModelAdmin):
             fields.append("user")
         return fields
 
-    @admin.display(description="Current avatar")
+    @admin.display(description=_("Current avatar"))
     def avatar_preview(self, obj):
         return image_preview(
-            obj.avatar, lambda: obj.avatar_thumb, alt=f"Avatar of {obj.display_name}", size=(64, 64)
+            obj.avatar,
+            lambda: obj.avatar_thumb,
+            alt=gettext("Avatar of %(name)s") % {"name": obj.display_name},
+            size=(64, 64),
         )
 
 
@@ -91,7 +85,7 @@ class ReviewImageInline(SiteFieldsAdminMixin, admin.StackedInline):
     readonly_fields = ["preview"]
     extra = 1
 
-    @admin.display(description="Preview")
+    @admin.display(description=_("Preview"))
     def preview(self, obj):
         return image_preview(
             obj.image,
@@ -118,12 +112,12 @@ class ReviewAdmin(SiteFieldsAdminMixin, admin.ModelAdmin):
     inlines = [ReviewImageInline]
     fieldsets = [
         (None, {"fields": ["film", "headline", "slug", "author", "standfirst", "body"]}),
-        ("Score", {"fields": ["rating", "verdict"]}),
+        (_("Score"), {"fields": ["rating", "verdict"]}),
         (
-            "Publication",
+            _("Publication"),
             {"fields": ["status", "published_at", "updated_at", "comments_open"]},
         ),
-        ("Related reviews", {"fields": ["related_reviews"]}),
+        (_("Related reviews"), {"fields": ["related_reviews"]}),
     ]
 
     class Media:
@@ -135,7 +129,7 @@ class ReviewAdmin(SiteFieldsAdminMixin, admin.ModelAdmin):
         if match and match.url_name == "autocomplete":
             # Picking related reviews: any colleague's review may be suggested.
             return qs
-        if own_work_only(request):
+        if own_reviews_only(request.user):
             # Others' reviews are simply not there for an author: their change URL redirects
             # to the admin index with "does not exist", so nothing of theirs can be saved.
             return qs.filter(author__user=request.user)
@@ -144,15 +138,23 @@ class ReviewAdmin(SiteFieldsAdminMixin, admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):
             return False
-        return obj is None or not own_work_only(request) or obj.author.user_id == request.user.pk
+        return (
+            obj is None
+            or not own_reviews_only(request.user)
+            or obj.author.user_id == request.user.pk
+        )
 
     def has_delete_permission(self, request, obj=None):
         if not super().has_delete_permission(request, obj):
             return False
-        return obj is None or not own_work_only(request) or obj.author.user_id == request.user.pk
+        return (
+            obj is None
+            or not own_reviews_only(request.user)
+            or obj.author.user_id == request.user.pk
+        )
 
     def get_list_filter(self, request):
-        if own_work_only(request):
+        if own_reviews_only(request.user):
             return [f for f in self.list_filter if f != "author"]
         return self.list_filter
 

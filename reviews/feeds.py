@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext
 
 from core.formatting import format_score
 from reviews.models import Review
@@ -19,10 +20,12 @@ class LatestReviewsFeed(Feed):
     description_template = "reviews/feed_item_description.html"
 
     def title(self):
-        return f"{settings.SITE_NAME}: latest reviews"
+        return gettext("%(site_name)s: latest reviews") % {"site_name": settings.SITE_NAME}
 
     def description(self):
-        return f"The latest film reviews from {settings.SITE_NAME}."
+        return gettext("The latest film reviews from %(site_name)s.") % {
+            "site_name": settings.SITE_NAME
+        }
 
     def link(self):
         return reverse("reviews:home")
@@ -36,7 +39,11 @@ class LatestReviewsFeed(Feed):
         )
 
     def item_title(self, item):
-        return f"{item.headline} — {item.film} — {format_score(item.rating)} / 10"
+        return gettext("%(headline)s — %(film)s — %(score)s / 10") % {
+            "headline": item.headline,
+            "film": item.film,
+            "score": format_score(item.rating),
+        }
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -1,10 +1,11 @@
 """Forms the admin uses for reviews."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from .models import RATING_CHOICES, Review
 
-BODY_HELP = (
+BODY_HELP = _(
     "Markdown: a blank line between paragraphs, *italic*, **bold**, [link text](https://…). "
     "A line [pullquote]A sentence worth repeating.[/pullquote] makes a pull quote. "
     "A line [image 1] places the image whose Order is 1 (see Images below), "

@@ -21,6 +21,7 @@ import markdown
 import nh3
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +32,7 @@ PULLQUOTE_RE = re.compile(r"^[ \t]*\[pullquote\](?P<text>.+?)\[/pullquote\][ \t]
 SPOILER_RE = re.compile(
     r"^[ \t]*\[spoiler\][ \t]*\n(?P<text>.*?)^[ \t]*\[/spoiler\][ \t]*$", re.M | re.S | re.I
 )
-SPOILER_OPEN = '<details class="spoiler"><summary>Spoiler: show</summary>'
+# The opening is built per rendering (spoiler_open()), in the reader's language.
 SPOILER_CLOSE = "</details>"
 IMAGE_RE = re.compile(r"^[ \t]*\[image[ \t]+(?P<order>\d{1,4})\][ \t]*$", re.M | re.I)
 
@@ -42,6 +43,11 @@ ALLOWED_TAGS = {
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"align"}, "td": {"align"}}
 URL_SCHEMES = {"http", "https", "mailto"}
+
+
+def spoiler_open():
+    """The start of a spoiler passage: a <details> whose summary the reader clicks."""
+    return format_html('<details class="spoiler"><summary>{}</summary>', gettext("Spoiler: show"))
 
 
 def _inline_markdown(text):
@@ -96,7 +102,7 @@ def render_body(body, images=()):
     def spoiler(match):
         # Open and close are separate blocks so the passage between is ordinary Markdown,
         # sanitised like the rest; nested spoilers pair up one level per pass.
-        return stash(SPOILER_OPEN) + match.group("text") + stash(SPOILER_CLOSE)
+        return stash(spoiler_open()) + match.group("text") + stash(SPOILER_CLOSE)
 
     text = (body or "").replace("\r\n", "\n")
     while True:

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from imagekit.models import ImageSpecField
 from imagekit.processors import ResizeToFill, ResizeToFit
 
@@ -17,15 +18,15 @@ from films.models import Film
 RATING_CHOICES = [
     ((Decimal(n) / 2).quantize(Decimal("0.1")), f"{Decimal(n) / 2:g}") for n in range(21)
 ]
-RATING_VALUES = [value for value, _ in RATING_CHOICES]
+RATING_VALUES = [value for value, _label in RATING_CHOICES]
 
 VERDICTS = [  # (lowest rating, verdict); see SPEC.md "Verdict words by rating".
-    (Decimal("10"), "Masterpiece"),
-    (Decimal("9"), "Great"),
-    (Decimal("8"), "Good"),
-    (Decimal("6"), "Decent"),
-    (Decimal("4"), "Mixed"),
-    (Decimal("0"), "Poor"),
+    (Decimal("10"), _("Masterpiece")),
+    (Decimal("9"), _("Great")),
+    (Decimal("8"), _("Good")),
+    (Decimal("6"), _("Decent")),
+    (Decimal("4"), _("Mixed")),
+    (Decimal("0"), _("Poor")),
 ]
 
 
@@ -37,24 +38,33 @@ def verdict_for(rating):
     for floor, word in VERDICTS:
         if rating >= floor:
             return word
-    return "Poor"
+    return VERDICTS[-1][1]  # below 0 cannot be stored; "Poor" all the same
 
 
 class Author(models.Model):
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="author_profile"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="author_profile",
+        verbose_name=_("user"),
     )
-    display_name = models.CharField(max_length=120)
-    slug = models.SlugField(max_length=140, unique=True)
-    bio = models.TextField(blank=True, help_text="Shown in the box under each of your reviews.")
-    avatar = models.ImageField(upload_to="authors/", blank=True, validators=[validate_image_upload])
+    display_name = models.CharField(_("display name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=140, unique=True)
+    bio = models.TextField(
+        _("bio"), blank=True, help_text=_("Shown in the box under each of your reviews.")
+    )
+    avatar = models.ImageField(
+        _("avatar"), upload_to="authors/", blank=True, validators=[validate_image_upload]
+    )
     avatar_thumb = ImageSpecField(
         source="avatar", processors=[ResizeToFill(96, 96)], format="JPEG", options={"quality": 85}
     )
-    website = models.URLField(blank=True)
+    website = models.URLField(_("website"), blank=True)
 
     class Meta:
         ordering = ["display_name"]
+        verbose_name = _("author")
+        verbose_name_plural = _("authors")
 
     def __str__(self):
         return self.display_name
@@ -89,55 +99,82 @@ class ReviewQuerySet(models.QuerySet):
 
 class Review(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SCHEDULED = "scheduled", "Scheduled"
-        PUBLISHED = "published", "Published"
+        DRAFT = "draft", _("Draft")
+        SCHEDULED = "scheduled", _("Scheduled")
+        PUBLISHED = "published", _("Published")
 
-    film = models.ForeignKey(Film, on_delete=models.PROTECT, related_name="reviews")
-    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="reviews")
-    headline = models.CharField(
-        max_length=200, help_text="May differ from the film title, e.g. “Her — a quiet triumph”."
+    film = models.ForeignKey(
+        Film, on_delete=models.PROTECT, related_name="reviews", verbose_name=_("film")
     )
-    slug = models.SlugField(max_length=220, unique=True)
+    author = models.ForeignKey(
+        Author, on_delete=models.PROTECT, related_name="reviews", verbose_name=_("author")
+    )
+    headline = models.CharField(
+        _("headline"),
+        max_length=200,
+        help_text=_("May differ from the film title, e.g. “Her — a quiet triumph”."),
+    )
+    slug = models.SlugField(_("slug"), max_length=220, unique=True)
     standfirst = models.TextField(
+        _("standfirst"),
         blank=True,
         max_length=400,
-        help_text="One or two sentences shown on lists, in feeds and as the page description.",
+        help_text=_("One or two sentences shown on lists, in feeds and as the page description."),
     )
     body = models.TextField(
-        help_text=(
+        _("body"),
+        help_text=_(
             "Markdown. A line [pullquote]A sentence worth repeating.[/pullquote] makes a pull "
             "quote; a line [image 1] places the first image below (with its caption)."
-        )
+        ),
     )
     rating = models.DecimalField(
-        max_digits=3, decimal_places=1, choices=RATING_CHOICES, help_text="Out of 10."
+        _("rating"),
+        max_digits=3,
+        decimal_places=1,
+        choices=RATING_CHOICES,
+        help_text=_("Out of 10."),
     )
     verdict = models.CharField(
-        max_length=30, blank=True, help_text="Leave empty to use the word for the rating."
+        _("verdict"),
+        max_length=30,
+        blank=True,
+        help_text=_("Leave empty to use the word for the rating."),
     )
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
     published_at = models.DateTimeField(
+        _("published at"),
         null=True,
         blank=True,
-        help_text="When it goes public. In the future with status Scheduled to schedule it.",
+        help_text=_("When it goes public. In the future with status Scheduled to schedule it."),
     )
     updated_at = models.DateTimeField(
+        _("updated at"),
         null=True,
         blank=True,
-        help_text="Set when you materially change a published review; shown as “Updated …”.",
+        help_text=_("Set when you materially change a published review; shown as “Updated …”."),
     )
-    comments_open = models.BooleanField(default=True)
+    comments_open = models.BooleanField(_("comments open"), default=True)
     related_reviews = models.ManyToManyField(
-        "self", symmetrical=False, blank=True, help_text="Hand-picked reviews to suggest."
+        "self",
+        symmetrical=False,
+        blank=True,
+        verbose_name=_("related reviews"),
+        help_text=_("Hand-picked reviews to suggest."),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    modified_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    modified_at = models.DateTimeField(_("modified at"), auto_now=True)
 
     objects = ReviewQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_at", "-id"]
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        # Whoever may add reviews changes (and previews) only their own, unless given this.
+        permissions = [("change_any_review", "Can change and preview every author's reviews")]
         indexes = [
             models.Index(fields=["status", "-published_at"], name="review_public_idx"),
             models.Index(fields=["author", "-published_at"], name="review_author_idx"),
@@ -167,7 +204,7 @@ class Review(models.Model):
         if self.status != self.Status.DRAFT and self.published_at is None:
             if self.status == self.Status.SCHEDULED:
                 raise ValidationError(
-                    {"published_at": "A scheduled review needs a publication time."}
+                    {"published_at": _("A scheduled review needs a publication time.")}
                 )
             self.published_at = timezone.now()
         if (
@@ -177,7 +214,7 @@ class Review(models.Model):
             and self._state.adding
         ):
             raise ValidationError(
-                {"published_at": "To schedule a review, pick a time in the future."}
+                {"published_at": _("To schedule a review, pick a time in the future.")}
             )
 
     @property
@@ -204,21 +241,25 @@ class Review(models.Model):
 
 
 class ReviewImage(models.Model):
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="images")
-    image = models.ImageField(upload_to="reviews/", validators=[validate_image_upload])
+    review = models.ForeignKey(
+        Review, on_delete=models.CASCADE, related_name="images", verbose_name=_("review")
+    )
+    image = models.ImageField(_("image"), upload_to="reviews/", validators=[validate_image_upload])
     image_large = ImageSpecField(
         source="image", processors=[ResizeToFit(1200, 900)], format="JPEG", options={"quality": 85}
     )
     alt_text = models.CharField(
-        max_length=200, help_text="What the image shows, for screen readers."
+        _("alt text"), max_length=200, help_text=_("What the image shows, for screen readers.")
     )
-    caption = models.CharField(max_length=300, blank=True)
+    caption = models.CharField(_("caption"), max_length=300, blank=True)
     order = models.PositiveSmallIntegerField(
-        default=1, help_text="[image 1] in the body is number 1."
+        _("order"), default=1, help_text=_("[image 1] in the body is number 1.")
     )
 
     class Meta:
         ordering = ["review", "order", "id"]
+        verbose_name = _("review image")
+        verbose_name_plural = _("review images")
         constraints = [
             models.UniqueConstraint(fields=["review", "order"], name="review_image_order_unique")
         ]

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import Q
+from django.utils.translation import gettext
 
 from films.models import Credit, Film, Person
 from reviews.models import Review
@@ -39,10 +40,11 @@ def clean_query(raw):
     if len(raw) > MAX_QUERY_LENGTH:
         return CleanQuery(
             text=raw[:MAX_QUERY_LENGTH],
-            error=(
-                f"That search is {len(raw)} characters long; please keep it under "
-                f"{MAX_QUERY_LENGTH}. A film title, a name or a few words work best."
-            ),
+            error=gettext(
+                "That search is %(length)d characters long; please keep it under %(limit)d. "
+                "A film title, a name or a few words work best."
+            )
+            % {"length": len(raw), "limit": MAX_QUERY_LENGTH},
         )
     # Control characters (a NUL byte makes PostgreSQL refuse the query outright) become spaces.
     text = "".join(" " if unicodedata.category(ch).startswith("C") else ch for ch in raw)
@@ -52,7 +54,7 @@ def clean_query(raw):
     ]
     if text and not terms:
         return CleanQuery(
-            text=text, error="Try searching for a film title, a person or a few words."
+            text=text, error=gettext("Try searching for a film title, a person or a few words.")
         )
     return CleanQuery(text=text, terms=terms)
 

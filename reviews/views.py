@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView
 
@@ -21,26 +22,10 @@ from reviews import search
 from reviews.markdown import reading_minutes, render_body
 from reviews.models import Author, Review
 from reviews.pages import review_page
+from reviews.permissions import can_preview
 
 PAGE_SIZE = 10
 RELATED_LIMIT = 4
-
-
-def can_preview(user, review):
-    """Staff who may change this review may see it before it is public.
-
-    Superusers may; members of Authors only for their own reviews; other staff need
-    the reviews.change_review permission.
-    """
-    if not (user.is_authenticated and user.is_active):
-        return False
-    if user.is_superuser:
-        return True
-    if not user.is_staff:
-        return False
-    if user.groups.filter(name="Authors").exists():
-        return review.author.user_id == user.pk
-    return user.has_perm("reviews.change_review")
 
 
 def _absolute_poster(request, film):
@@ -63,8 +48,11 @@ class HomeView(ListView):
         context = super().get_context_data(**kwargs)
         page = context["page_obj"].number
         context["meta"] = seo.page_meta(
-            title="Latest reviews" if page == 1 else f"Latest reviews — page {page}",
-            description=f"Film reviews from {settings.SITE_NAME}: the latest first.",
+            title=gettext("Latest reviews")
+            if page == 1
+            else gettext("Latest reviews — page %(page)s") % {"page": page},
+            description=gettext("Film reviews from %(site_name)s: the latest first.")
+            % {"site_name": settings.SITE_NAME},
         )
         return context
 
@@ -199,9 +187,10 @@ class AuthorDetailView(ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["author"] = self.author
+        name = self.author.display_name
         context["meta"] = seo.page_meta(
-            title=f"Reviews by {self.author.display_name}",
-            description=self.author.bio or f"Film reviews by {self.author.display_name}.",
+            title=gettext("Reviews by %(name)s") % {"name": name},
+            description=self.author.bio or gettext("Film reviews by %(name)s.") % {"name": name},
             og_type="profile",
         )
         return context
@@ -229,8 +218,11 @@ class SearchView(ListView):
             people=list(search.search_people(query)) if query.usable else [],
             max_length=search.MAX_QUERY_LENGTH,
             meta=seo.page_meta(
-                title=f"Search: {query.text}" if query.text else "Search",
-                description=f"Search the reviews and films of {settings.SITE_NAME}.",
+                title=gettext("Search: %(query)s") % {"query": query.text}
+                if query.text
+                else gettext("Search"),
+                description=gettext("Search the reviews and films of %(site_name)s.")
+                % {"site_name": settings.SITE_NAME},
                 noindex=True,
             ),
         )

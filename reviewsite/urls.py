@@ -6,6 +6,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import include, path, re_path
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.views.static import serve
 
 from reviews.sitemaps import sitemaps
@@ -22,7 +24,12 @@ def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
-admin.site.site_header = f"{settings.SITE_NAME} administration"
+def _admin_header():
+    return gettext("%(site_name)s administration") % {"site_name": settings.SITE_NAME}
+
+
+# Lazy: translated on each admin page, in the language of its request.
+admin.site.site_header = lazy(_admin_header, str)()
 admin.site.site_title = settings.SITE_NAME
 admin.site.site_url = "/"
 

@@ -6,6 +6,7 @@ Nothing here queries or reads the session: what a page shows comes from comments
 from django import template
 from django.utils.html import Urlizer, linebreaks
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext
 
 register = template.Library()
 
@@ -36,5 +37,5 @@ def comment_body(text):
 def comment_count_label(count):
     """ "No comments yet" / "1 Comment" / "8 Comments"."""
     if not count:
-        return "No comments yet"
-    return "1 Comment" if count == 1 else f"{count} Comments"
+        return gettext("No comments yet")
+    return ngettext("%(count)s Comment", "%(count)s Comments", count) % {"count": count}

@@ -18,7 +18,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext, ngettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, ListView
@@ -27,31 +28,49 @@ from ..models import Comment, ModerationLog
 from ..moderation import apply_action, edit_comment, is_moderator, undo_last
 
 TABS = [
-    (Comment.Status.PENDING, "Pending"),
-    (Comment.Status.APPROVED, "Approved"),
-    (Comment.Status.SPAM, "Spam"),
-    (Comment.Status.REMOVED, "Removed"),
+    (Comment.Status.PENDING, _("Pending")),
+    (Comment.Status.APPROVED, _("Approved")),
+    (Comment.Status.SPAM, _("Spam")),
+    (Comment.Status.REMOVED, _("Removed")),
 ]
-# What each action did, for messages ("2 comments approved.").
+# What each action did, for messages: (how many changed, "count" being the number; nothing did).
 DONE = {
-    ModerationLog.Action.APPROVE: "approved",
-    ModerationLog.Action.UNAPPROVE: "sent back to pending",
-    ModerationLog.Action.SPAM: "marked as spam",
-    ModerationLog.Action.REMOVE: "removed",
+    ModerationLog.Action.APPROVE: (
+        ngettext_lazy("%(count)d comment approved.", "%(count)d comments approved.", "count"),
+        _("Nothing changed: already approved."),
+    ),
+    ModerationLog.Action.UNAPPROVE: (
+        ngettext_lazy(
+            "%(count)d comment sent back to pending.",
+            "%(count)d comments sent back to pending.",
+            "count",
+        ),
+        _("Nothing changed: already sent back to pending."),
+    ),
+    ModerationLog.Action.SPAM: (
+        ngettext_lazy(
+            "%(count)d comment marked as spam.", "%(count)d comments marked as spam.", "count"
+        ),
+        _("Nothing changed: already marked as spam."),
+    ),
+    ModerationLog.Action.REMOVE: (
+        ngettext_lazy("%(count)d comment removed.", "%(count)d comments removed.", "count"),
+        _("Nothing changed: already removed."),
+    ),
 }
 BULK_ACTIONS = [
-    (ModerationLog.Action.APPROVE, "Approve"),
-    (ModerationLog.Action.SPAM, "Mark as spam"),
-    (ModerationLog.Action.REMOVE, "Remove"),
-    (ModerationLog.Action.UNAPPROVE, "Unapprove (back to pending)"),
+    (ModerationLog.Action.APPROVE, _("Approve")),
+    (ModerationLog.Action.SPAM, _("Mark as spam")),
+    (ModerationLog.Action.REMOVE, _("Remove")),
+    (ModerationLog.Action.UNAPPROVE, _("Unapprove (back to pending)")),
 ]
 SHORTCUTS = [
-    ("j", "Next comment"),
-    ("k", "Previous comment"),
-    ("a", "Approve"),
-    ("s", "Spam"),
-    ("r", "Remove"),
-    ("u", "Undo the last action"),
+    ("j", _("Next comment")),
+    ("k", _("Previous comment")),
+    ("a", _("Approve")),
+    ("s", pgettext_lazy("keyboard shortcut: mark as spam", "Spam")),
+    ("r", _("Remove")),
+    ("u", _("Undo the last action")),
 ]
 UNDO_SESSION_KEY = "moderation_undo"
 MAX_IDS = 500  # a bulk action covers at most a few pages
@@ -60,7 +79,7 @@ MAX_IDS = 500  # a bulk action covers at most a few pages
 def status_counts() -> dict:
     """Comments per state, in one query."""
     return Comment.objects.aggregate(
-        **{status: Count("pk", filter=Q(status=status)) for status, _ in TABS}
+        **{status: Count("pk", filter=Q(status=status)) for status, _label in TABS}
     )
 
 
@@ -75,10 +94,10 @@ class ModeratorRequiredMixin:
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             if request.method == "POST" and wants_json(request):
-                return JsonResponse({"error": "Please sign in again."}, status=403)
+                return JsonResponse({"error": gettext("Please sign in again.")}, status=403)
             return redirect_to_login(request.get_full_path())
         if not is_moderator(request.user):
-            raise PermissionDenied("Only moderators may use the moderation queue.")
+            raise PermissionDenied(gettext("Only moderators may use the moderation queue."))
         return super().dispatch(request, *args, **kwargs)
 
 
@@ -140,7 +159,7 @@ class QueueView(ModeratorRequiredMixin, ListView):
             bulk_actions=BULK_ACTIONS,
             shortcuts=SHORTCUTS,
             can_undo=bool(self.request.session.get(UNDO_SESSION_KEY)),
-            meta={"title": "Moderation queue", "noindex": True},
+            meta={"title": gettext("Moderation queue"), "noindex": True},
         )
         return context
 
@@ -156,19 +175,18 @@ class ActionView(ModeratorRequiredMixin, View):
         except ValueError:
             action = None
         if action not in DONE:
-            return self._refuse("Choose an action: approve, spam, remove or unapprove.")
+            return self._refuse(gettext("Choose an action: approve, spam, remove or unapprove."))
         ids = _posted_ids(request)
         comments = list(Comment.objects.filter(pk__in=ids))
         if not comments:
-            return self._refuse("Select at least one comment first.")
+            return self._refuse(gettext("Select at least one comment first."))
         changed = apply_action(comments=comments, action=action, moderator=request.user)
+        done, unchanged = DONE[action]
         if changed:
             request.session[UNDO_SESSION_KEY] = [c.pk for c in comments]
-            message = ngettext(
-                "%(count)d comment %(done)s.", "%(count)d comments %(done)s.", changed
-            ) % {"count": changed, "done": DONE[action]}
+            message = done % {"count": changed}
         else:
-            message = f"Nothing changed: already {DONE[action]}."
+            message = str(unchanged)
         if wants_json(self.request):
             return JsonResponse(
                 {
@@ -205,7 +223,7 @@ class UndoView(ModeratorRequiredMixin, View):
                 restored,
             ) % {"count": restored}
         else:
-            message = "Nothing to undo (or someone else has changed it since)."
+            message = gettext("Nothing to undo (or someone else has changed it since).")
         if wants_json(request):
             return JsonResponse(
                 {
@@ -221,11 +239,11 @@ class UndoView(ModeratorRequiredMixin, View):
 
 class EditCommentForm(forms.Form):
     body = forms.CharField(
-        label="Comment",
+        label=_("Comment"),
         widget=forms.Textarea(attrs={"rows": 10}),
         max_length=settings.COMMENTS_MAX_LENGTH,
         strip=True,
-        help_text="The previous text is kept in the comment's moderation history.",
+        help_text=_("The previous text is kept in the comment's moderation history."),
     )
 
 
@@ -248,17 +266,19 @@ class EditView(ModeratorRequiredMixin, FormView):
             comment=self.comment,
             next=_back(self.request),
             history=self.comment.moderation_log.select_related("moderator")[:20],
-            meta={"title": "Edit comment", "noindex": True},
+            meta={"title": gettext("Edit comment"), "noindex": True},
         )
         return context
 
     def form_valid(self, form):
         if self.comment.is_erased:
-            messages.error(self.request, "This comment was erased on a privacy request.")
+            messages.error(self.request, gettext("This comment was erased on a privacy request."))
         elif edit_comment(
             comment=self.comment, body=form.cleaned_data["body"], moderator=self.request.user
         ):
-            messages.success(self.request, f"Comment by {self.comment.name} edited.")
+            messages.success(
+                self.request, gettext("Comment by %(name)s edited.") % {"name": self.comment.name}
+            )
         else:
-            messages.info(self.request, "The text is unchanged.")
+            messages.info(self.request, gettext("The text is unchanged."))
         return redirect(_back(self.request))

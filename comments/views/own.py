@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from .. import services, threads
@@ -12,9 +13,9 @@ from ..forms import OwnCommentEditForm
 from ..identity import Viewer
 from ..models import Comment
 
-EDITED_MESSAGE = "Your comment was updated."
-EDITED_HELD_MESSAGE = "Your comment was updated and is now awaiting moderation."
-DELETED_MESSAGE = "Your comment was deleted."
+EDITED_MESSAGE = _("Your comment was updated.")
+EDITED_HELD_MESSAGE = _("Your comment was updated and is now awaiting moderation.")
+DELETED_MESSAGE = _("Your comment was deleted.")
 
 
 def _own_comment(request, pk):
@@ -91,8 +92,8 @@ def delete_own(request, pk):
 
 # --- Reports
 
-REPORTED_MESSAGE = "Thank you. A moderator will look at this comment."
-ALREADY_REPORTED_MESSAGE = "You already reported this comment."
+REPORTED_MESSAGE = _("Thank you. A moderator will look at this comment.")
+ALREADY_REPORTED_MESSAGE = _("You already reported this comment.")
 
 
 @require_POST

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import Resolver404, resolve
+from django.utils.translation import gettext, gettext_noop
 from django.views.csrf import csrf_failure as default_csrf_failure
 from django.views.decorators.http import require_POST
 
@@ -14,8 +15,9 @@ from ..forms import CommentForm
 from ..identity import Viewer
 from ..models import Comment
 
-CLOSED_MESSAGE = "Comments are closed."
-EXPIRED_MESSAGE = (
+# Marked here, translated when shown (gettext): the constants stay the English text.
+CLOSED_MESSAGE = gettext_noop("Comments are closed.")
+EXPIRED_MESSAGE = gettext_noop(
     "Your session expired before you posted. Your comment is below: please post it again."
 )
 
@@ -36,7 +38,7 @@ def _form_page(request, *, review, form, status, message=""):
         "form": form,
         "reply_to": None if closed else form.reply_to,
         "closed": closed,
-        "message": CLOSED_MESSAGE if closed else message,
+        "message": gettext(CLOSED_MESSAGE) if closed else message,
         "typed_comment": typed_comment,
     }
     return render(request, "comments/form_page.html", context, status=status)
@@ -96,6 +98,6 @@ def csrf_failure(request, reason=""):
                 form = CommentForm(request.POST, review=review, user=request.user)
                 form.is_valid()
                 return _form_page(
-                    request, review=review, form=form, status=403, message=EXPIRED_MESSAGE
+                    request, review=review, form=form, status=403, message=gettext(EXPIRED_MESSAGE)
                 )
     return default_csrf_failure(request, reason=reason)

@@ -12,6 +12,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -37,12 +39,17 @@ def _bad_link(request, exc):
     expired = str(exc) == "expired"
     return _page(
         request,
-        title="This link has expired" if expired else "This link does not work",
+        title=gettext("This link has expired") if expired else gettext("This link does not work"),
         message=(
-            "The link is too old. Post a comment with “Notify me” ticked again to get a new one."
+            gettext(
+                "The link is too old. Post a comment with “Notify me” ticked again to get a new "
+                "one."
+            )
             if expired
-            else "It may have been cut short or changed on the way. Please copy the whole link "
-            "from the email into your browser's address bar."
+            else gettext(
+                "It may have been cut short or changed on the way. Please copy the whole link "
+                "from the email into your browser's address bar."
+            )
         ),
         status=HTTPStatus.BAD_REQUEST,
     )
@@ -65,24 +72,27 @@ def confirm(request, token):
     if subscription.unsubscribed_at:
         return _page(
             request,
-            title="You unsubscribed",
-            message="You unsubscribed from replies to this comment, so this link no longer "
-            "applies. Tick “Notify me” on a new comment to subscribe again.",
+            title=gettext("You unsubscribed"),
+            message=gettext(
+                "You unsubscribed from replies to this comment, so this link no longer "
+                "applies. Tick “Notify me” on a new comment to subscribe again."
+            ),
             review=review,
         )
     if subscription.confirmed_at:
         return _page(
             request,
-            title="Already confirmed",
-            message="You will get an email when someone replies to your comment.",
+            title=gettext("Already confirmed"),
+            message=gettext("You will get an email when someone replies to your comment."),
             review=review,
         )
     if request.method != "POST":
         return _page(
             request,
-            title="Confirm email notifications",
-            message=f"Email me when someone replies to my comment on “{review.headline}”.",
-            button="Yes, email me replies",
+            title=gettext("Confirm email notifications"),
+            message=gettext("Email me when someone replies to my comment on “%(headline)s”.")
+            % {"headline": review.headline},
+            button=gettext("Yes, email me replies"),
             review=review,
         )
     with transaction.atomic():
@@ -91,9 +101,11 @@ def confirm(request, token):
         mark_verified(subscription.email)
     return _page(
         request,
-        title="Subscription confirmed",
-        message="Thank you. You will get an email when someone replies to your comment; each "
-        "one has a link to stop them.",
+        title=gettext("Subscription confirmed"),
+        message=gettext(
+            "Thank you. You will get an email when someone replies to your comment; each "
+            "one has a link to stop them."
+        ),
         review=review,
     )
 
@@ -110,30 +122,33 @@ def unsubscribe(request, token):
     if subscription.unsubscribed_at:
         return _page(
             request,
-            title="Already unsubscribed",
-            message="You are already unsubscribed: you will not get replies to this comment.",
+            title=gettext("Already unsubscribed"),
+            message=gettext(
+                "You are already unsubscribed: you will not get replies to this comment."
+            ),
             review=review,
         )
     if request.method != "POST":
         return _page(
             request,
-            title="Unsubscribe",
-            message=f"Stop emailing me replies to my comment on “{review.headline}”.",
-            button="Unsubscribe",
+            title=gettext("Unsubscribe"),
+            message=gettext("Stop emailing me replies to my comment on “%(headline)s”.")
+            % {"headline": review.headline},
+            button=gettext("Unsubscribe"),
             review=review,
         )
     subscription.unsubscribed_at = timezone.now()
     subscription.save(update_fields=["unsubscribed_at"])
     return _page(
         request,
-        title="You are unsubscribed",
-        message="You will not get any more emails about replies to this comment.",
+        title=gettext("You are unsubscribed"),
+        message=gettext("You will not get any more emails about replies to this comment."),
         review=review,
     )
 
 
 class VerifyEmailForm(forms.Form):
-    email = forms.EmailField(label="Your email address", max_length=254)
+    email = forms.EmailField(label=_("Your email address"), max_length=254)
 
 
 def _too_many_requests(key) -> bool:
@@ -164,9 +179,11 @@ def verify_email_request(request):
             transaction.on_commit(lambda: tasks.send_verification_mail.enqueue(email))
         return _page(
             request,
-            title="Check your email",
-            message="If this address has an approved comment here, we have sent it a link. "
-            "Open it to confirm the address; your next comments will then appear at once.",
+            title=gettext("Check your email"),
+            message=gettext(
+                "If this address has an approved comment here, we have sent it a link. "
+                "Open it to confirm the address; your next comments will then appear at once."
+            ),
         )
     return render(request, "comments/subscription/verify_request.html", {"form": form})
 
@@ -181,19 +198,21 @@ def verify_email(request, token):
     if VerifiedEmail.objects.filter(email__iexact=email).exists():
         return _page(
             request,
-            title="Already confirmed",
-            message="This address is confirmed: your comments appear without waiting.",
+            title=gettext("Already confirmed"),
+            message=gettext("This address is confirmed: your comments appear without waiting."),
         )
     if request.method != "POST":
         return _page(
             request,
-            title="Confirm your email address",
-            message="Confirm this address so your comments appear without waiting for a moderator.",
-            button="Confirm my address",
+            title=gettext("Confirm your email address"),
+            message=gettext(
+                "Confirm this address so your comments appear without waiting for a moderator."
+            ),
+            button=gettext("Confirm my address"),
         )
     mark_verified(email)
     return _page(
         request,
-        title="Address confirmed",
-        message="Thank you. Your next comments will appear at once.",
+        title=gettext("Address confirmed"),
+        message=gettext("Thank you. Your next comments will appear at once."),
     )

@@ -4,6 +4,7 @@ from django import template
 from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from core.images import rendition_url
 
@@ -29,9 +30,10 @@ def poster(film, size="thumb", css_class="", lazy=True):
     rendition, width, height = POSTER_SIZES[size]
     url = rendition_url(film, "poster", rendition)
     if url:
-        alt = f"Poster for {film.title}"
+        alt = gettext("Poster for %(title)s") % {"title": film.title}
     else:
-        url, alt = static(POSTER_PLACEHOLDER), f"No poster available for {film.title}"
+        url = static(POSTER_PLACEHOLDER)
+        alt = gettext("No poster available for %(title)s") % {"title": film.title}
     return format_html(
         '<img class="poster {}" src="{}" width="{}" height="{}" alt="{}"{}>',
         css_class,
@@ -47,7 +49,7 @@ def poster(film, size="thumb", css_class="", lazy=True):
 def person_photo(person, css_class=""):
     """A square photo of a director or actor, or a neutral silhouette."""
     url = rendition_url(person, "photo", "photo_thumb")
-    alt = f"Photo of {person.name}" if url else ""
+    alt = gettext("Photo of %(name)s") % {"name": person.name} if url else ""
     return format_html(
         '<img class="person-photo {}" src="{}" width="160" height="160" alt="{}" loading="lazy">',
         css_class,
@@ -59,4 +61,4 @@ def person_photo(person, css_class=""):
 @register.filter
 def minutes(value):
     """126 -> "126 min"."""
-    return f"{value} min" if value else ""
+    return gettext("%(minutes)s min") % {"minutes": value} if value else ""

@@ -2,6 +2,7 @@
 
 from django import template
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 
 from core import seo
 from core.formatting import format_score
@@ -37,7 +38,7 @@ def author_avatar(author, size=48):
             url,
             size,
             size,
-            f"Photo of {author.display_name}",
+            gettext("Photo of %(name)s") % {"name": author.display_name},
         )
     initials = "".join(word[0] for word in author.display_name.split()[:2]).upper() or "?"
     return format_html(
@@ -83,5 +84,5 @@ def comment_count(count):
     """0 -> "No comments", 1 -> "1 comment", 12 -> "12 comments"."""
     count = count or 0
     if count == 0:
-        return "No comments"
-    return f"{count} comment" if count == 1 else f"{count} comments"
+        return gettext("No comments")
+    return ngettext("%(count)s comment", "%(count)s comments", count) % {"count": count}

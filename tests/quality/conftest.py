@@ -15,7 +15,6 @@ the test database for them when they run alone: tests/conftest.py's `django_db_s
 import io
 import re
 from dataclasses import dataclass, field
-from importlib import import_module
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -57,30 +56,14 @@ def account(username):
     return entry.username, entry.password
 
 
-def restore_groups():
-    """`flush` empties auth_group; put back what reviews/migrations/0002_groups creates."""
-    from django.contrib.auth.models import Group, Permission
-
-    grants = import_module("reviews.migrations.0002_groups").GROUPS
-    for name, rows in grants.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        for app_label, model, actions in rows:
-            group.permissions.add(
-                *Permission.objects.filter(
-                    content_type__app_label=app_label,
-                    codename__in=[f"{action}_{model}" for action in actions],
-                )
-            )
-
-
 def empty_database():
     from django.db import connection
 
     name = str(connection.settings_dict["NAME"])
     # Never flush a real database: only pytest-django's test database (test_… or in memory).
     assert "test" in name or "memory" in name, f"refusing to flush {name}: not a test database"
+    # flush sends post_migrate, which puts the default groups back (core.roles).
     call_command("flush", interactive=False, verbosity=0)
-    restore_groups()
 
 
 @dataclass
