@@ -12,9 +12,12 @@ from django.apps import apps as global_apps
 from django.contrib.auth.management import create_permissions
 from django.db import DEFAULT_DB_ALIAS
 
+AUTHORS = "Authors"
+MODERATORS = "Moderators"
+
 # group -> (app label, permission codename) pairs
 DEFAULT_GROUPS = {
-    "Authors": [
+    AUTHORS: [
         *[("reviews", f"{action}_review") for action in ("add", "change", "view")],
         *[("reviews", f"{action}_reviewimage") for action in ("add", "change", "delete", "view")],
         ("reviews", "view_author"),
@@ -25,7 +28,7 @@ DEFAULT_GROUPS = {
         *[("films", f"{action}_genre") for action in ("add", "change", "view")],
         ("comments", "skip_moderation"),
     ],
-    "Moderators": [
+    MODERATORS: [
         ("comments", "can_moderate"),
         ("comments", "skip_moderation"),
         ("comments", "change_comment"),

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from comments.models import Comment, ModerationLog
+from core import roles
 from films.models import Credit, Film, Genre, Person
 from reviews.models import Author, Review, ReviewImage
 
@@ -54,8 +55,8 @@ def _at(day, hhmm):
 def _seed_accounts():
     User = get_user_model()
     passwords = {account.username: account.password for account in content.DEMO_ACCOUNTS}
-    authors_group = Group.objects.get(name="Authors")
-    moderators_group = Group.objects.get(name="Moderators")
+    authors_group = Group.objects.get(name=roles.AUTHORS)
+    moderators_group = Group.objects.get(name=roles.MODERATORS)
     users = {}
     for username, fields in content.STAFF.items():
         user, _ = User.objects.update_or_create(username=username, defaults=fields)
