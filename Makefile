@@ -7,7 +7,7 @@ PORT ?= 8000
 # Development values for `make run` only; production reads real ones from the environment.
 DEV_ENV := DEBUG=1 SECRET_KEY=dev-only-insecure-key
 
-.PHONY: run test lint format bench screenshots install install-dev migrate clean
+.PHONY: run test lint format bench screenshots install install-dev migrate clean fuzz
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,11 @@ run: migrate
 
 test: install-dev
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The property-based tests (tests/fuzz) with many more examples than `make test` runs (a
+# thousand per test: longer than the usual five-minute limit per test).
+fuzz: install-dev
+	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest tests/fuzz -q --timeout=1800 $(PYTEST_ARGS)
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

@@ -1,11 +1,11 @@
 """The RSS feed of one review's approved comments."""
 
 from django.conf import settings
-from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.utils.html import linebreaks
 from django.utils.translation import gettext
 
+from core.xmlwriters import Feed
 from reviews.models import Review
 
 from .models import Comment

@@ -1,6 +1,5 @@
 """The "Leave a Reply" form (field names and wording: SPEC.md, "The comment form")."""
 
-import re
 from urllib.parse import urlsplit
 
 from crispy_forms.helper import FormHelper
@@ -12,6 +11,9 @@ from django.utils.functional import lazy
 from django.utils.html import format_html
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
+
+from core.http import int_param
+from core.validators import validate_no_control_characters
 
 from . import spam
 from .models import Comment
@@ -26,7 +28,6 @@ def _out_of_ten(n):
 _out_of_ten_lazy = lazy(_out_of_ten, str)
 RATING_CHOICES = [("", _("No rating"))] + [(n, _out_of_ten_lazy(n)) for n in range(1, 11)]
 ALLOWED_URL_SCHEMES = ("http", "https")
-_ID_RE = re.compile(r"[0-9]{1,18}")  # fits a 64-bit key: no DataError on PostgreSQL
 
 EMAIL_NOTE = _("Your email address will not be published.")
 REQUIRED_NOTE = _("Required fields are marked *")
@@ -69,11 +70,13 @@ class CommentForm(forms.Form):
     comment = forms.CharField(
         label=_("Comment"),
         widget=forms.Textarea(attrs={"rows": 8, "cols": 45}),
+        validators=[validate_no_control_characters],
         error_messages={"required": _("Please write your comment.")},
     )
     name = forms.CharField(
         label=_("Name"),
         max_length=80,
+        validators=[validate_no_control_characters],
         error_messages={
             "required": _("Please enter your name."),
             "max_length": _(
@@ -84,6 +87,7 @@ class CommentForm(forms.Form):
     email = forms.EmailField(
         label=_("Email"),
         max_length=254,
+        validators=[validate_no_control_characters],
         error_messages={
             "required": _("Please enter your email address. It will not be published."),
             "invalid": _("Please enter a valid email address, like name@example.com."),
@@ -98,6 +102,7 @@ class CommentForm(forms.Form):
         max_length=200,
         required=False,
         assume_scheme="https",
+        validators=[validate_no_control_characters],
         error_messages={
             "invalid": _("Please enter a web address starting with http:// or https://."),
             "max_length": _(
@@ -126,9 +131,11 @@ class CommentForm(forms.Form):
         required=False, label=_("Notify me of replies to my comment by email.")
     )
 
-    def __init__(self, *args, review, user=None, **kwargs):
+    def __init__(self, *args, review, user=None, csrf_token="", **kwargs):
         super().__init__(*args, **kwargs)
         self.review = review
+        # The masked CSRF token the form renders, and the timestamp is bound to (comments.spam).
+        self.csrf_token = csrf_token
         self.user = user if user is not None and user.is_authenticated else None
         if self.user is not None:
             # Signed-in staff and authors comment under their account: nothing to type.
@@ -141,7 +148,9 @@ class CommentForm(forms.Form):
         )
         # A callable initial: every rendering of a fresh form gets a fresh signed timestamp.
         self.fields[spam.TIMESTAMP_FIELD] = forms.CharField(
-            required=False, widget=forms.HiddenInput, initial=lambda: spam.issue_timestamp()
+            required=False,
+            widget=forms.HiddenInput,
+            initial=lambda: spam.issue_timestamp(self.csrf_token),
         )
         self.helper = self._build_helper()
 
@@ -164,6 +173,9 @@ class CommentForm(forms.Form):
         helper.form_action = reverse("comments:post", kwargs={"slug": self.review.slug})
         # The server's messages are clearer than the browser's, and they keep the text.
         helper.attrs = {"novalidate": ""}
+        # The form's CSRF token is the one its timestamp was issued for, so the form renders
+        # it (crispy's {% csrf_token %} would render another masking of the secret).
+        helper.disable_csrf = bool(self.csrf_token)
         if self.user is not None:
             note = format_html("{}", REQUIRED_NOTE)
         else:
@@ -184,6 +196,16 @@ class CommentForm(forms.Form):
             Div(spam.HONEYPOT_FIELD, css_class="visually-hidden comment-form-hp"),
             Field(spam.TIMESTAMP_FIELD),
         ]
+        if self.csrf_token:
+            items.append(
+                HTML(
+                    format_html(
+                        '<input type="hidden" name="{}" value="{}">',
+                        spam.CSRF_FIELD,
+                        self.csrf_token,
+                    )
+                )
+            )
         if self.user is None:
             items.append(Field("remember"))
         submit = Submit("post", gettext("Post Comment"))
@@ -192,15 +214,17 @@ class CommentForm(forms.Form):
         helper.layout = Layout(*items)
         return helper
 
-    def prepare_redisplay(self):
+    def prepare_redisplay(self, *, csrf_token):
         """Readies a refused (bound, validated) form to be shown again with the reader's text.
 
-        A new signed timestamp, so the next post is neither stale nor "too fast" for ever; and
-        a refused parent is dropped, or the next post would be refused for the same reason (the
-        heading then says "Leave a Reply", so the reader sees it is now a top-level comment).
+        A new signed timestamp for `csrf_token` (the request's), so the next post is neither
+        stale, "too fast" nor a replay for ever; and a refused parent is dropped, or the next
+        post would be refused for the same reason (the heading then says "Leave a Reply", so
+        the reader sees it is now a top-level comment).
         """
+        self.csrf_token = csrf_token
         data = self.data.copy()
-        data[spam.TIMESTAMP_FIELD] = spam.issue_timestamp()
+        data[spam.TIMESTAMP_FIELD] = spam.issue_timestamp(csrf_token)
         if self.reply_to is None:
             data["parent"] = ""
         self.data = data
@@ -228,9 +252,10 @@ class CommentForm(forms.Form):
         value = str(self.cleaned_data["parent"] or "").strip()
         if not value:
             return None
-        if not _ID_RE.fullmatch(value):
+        parent_id = int_param(value, minimum=1)
+        if parent_id is None:
             raise forms.ValidationError(gettext(PARENT_ERROR), code="invalid_parent")
-        parent = Comment.objects.approved().filter(pk=int(value), review_id=self.review.pk).first()
+        parent = Comment.objects.approved().filter(pk=parent_id, review_id=self.review.pk).first()
         if parent is None:
             raise forms.ValidationError(gettext(PARENT_ERROR), code="invalid_parent")
         max_depth = settings.COMMENTS_MAX_DEPTH
@@ -261,7 +286,12 @@ class CommentForm(forms.Form):
             )
         if spam.is_honeypot_filled(cleaned.get(spam.HONEYPOT_FIELD)):
             raise forms.ValidationError(gettext(HONEYPOT_ERROR), code="honeypot")
-        message = spam.check_timestamp(cleaned.get(spam.TIMESTAMP_FIELD))
+        token = cleaned.get(spam.TIMESTAMP_FIELD)
+        # The CSRF token posted with the form, which CsrfViewMiddleware matched to this
+        # browser's cookie before the view ran: the timestamp must be the one issued with it.
+        message = spam.check_timestamp(token, csrf_token=self.data.get(spam.CSRF_FIELD))
+        if not message and not spam.spend_timestamp(token):
+            message = gettext(spam.MESSAGE_FORGED)  # a replay: this form was posted before
         if message:
             self.add_error(None, forms.ValidationError(message, code="timestamp"))
         if self.user is not None:
@@ -279,6 +309,7 @@ class OwnCommentEditForm(forms.Form):
     comment = forms.CharField(
         label=_("Comment"),
         widget=forms.Textarea(attrs={"rows": 8, "cols": 45}),
+        validators=[validate_no_control_characters],
         error_messages={"required": _("Please write your comment (or delete it instead).")},
     )
     spoilers = forms.BooleanField(required=False, label=SPOILERS_LABEL)

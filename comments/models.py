@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.validators import TEXT_VALIDATORS
 from reviews.models import Review
 
 PATH_STEP = 10  # digits per level of the materialized path; ids up to 9,999,999,999
@@ -100,10 +101,10 @@ class Comment(models.Model):
     # the thread depth-first in the order written, so a review's tree is one query.
     path = models.CharField(_("path"), max_length=255, blank=True, editable=False)
     depth = models.PositiveSmallIntegerField(_("depth"), default=0, editable=False)
-    name = models.CharField(_("name"), max_length=80)
-    email = models.EmailField(_("email"), max_length=254)
-    url = models.URLField(_("website"), max_length=200, blank=True)
-    body = models.TextField(_("body"))
+    name = models.CharField(_("name"), max_length=80, validators=TEXT_VALIDATORS)
+    email = models.EmailField(_("email"), max_length=254, validators=TEXT_VALIDATORS)
+    url = models.URLField(_("website"), max_length=200, blank=True, validators=TEXT_VALIDATORS)
+    body = models.TextField(_("body"), validators=TEXT_VALIDATORS)
     rating = models.PositiveSmallIntegerField(
         _("rating"),
         null=True,
@@ -143,6 +144,17 @@ class Comment(models.Model):
     is_erased = models.BooleanField(
         _("is erased"), default=False, help_text=_("Erased on a privacy request.")
     )
+    # The duplicate guard (comments.spam.duplicate_keys): keyed hashes of the text as posted with
+    # the writer's address, and with their IP. Unique per review, so of two identical posts
+    # sent at once only one is saved. Set when a reader posts (an edit keeps the posted text's
+    # key); NULL on comments that came another way (imports, older rows), and cleared when the
+    # address or IP goes (erasure, IP retention).
+    duplicate_key_email = models.CharField(
+        _("duplicate key (email)"), max_length=64, null=True, blank=True, editable=False
+    )
+    duplicate_key_ip = models.CharField(
+        _("duplicate key (IP)"), max_length=64, null=True, blank=True, editable=False
+    )
 
     objects = CommentQuerySet.as_manager()
 
@@ -172,6 +184,13 @@ class Comment(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(parent=models.F("pk")), name="comment_not_own_parent"
+            ),
+            # NULLs are distinct (PostgreSQL and SQLite alike): rows without a key never clash.
+            models.UniqueConstraint(
+                fields=["review", "duplicate_key_email"], name="comment_no_duplicate_by_email"
+            ),
+            models.UniqueConstraint(
+                fields=["review", "duplicate_key_ip"], name="comment_no_duplicate_by_ip"
             ),
         ]
         # A reply's review must equal its parent's review: enforced by a database trigger
@@ -261,13 +280,31 @@ class CommentReport(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     ip_address = models.GenericIPAddressField(_("ip address"), null=True, blank=True)
-    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    reason = models.CharField(_("reason"), max_length=300, blank=True, validators=TEXT_VALIDATORS)
+    # Who reported, without keeping who: keyed hashes (comments/limits.py) of the reporter's
+    # network and of a random id in their browser's session. Each is unique per comment, so a
+    # reporter counts once however many sessions they open; the hold threshold counts distinct
+    # networks. Empty on older reports whose address was gone: they neither collide nor count.
+    ip_hash = models.CharField(_("network hash"), max_length=64, blank=True, editable=False)
+    reporter_hash = models.CharField(_("reporter hash"), max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("comment report")
         verbose_name_plural = _("comment reports")
         indexes = [models.Index(fields=["comment", "created_at"], name="commentreport_comment_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["comment", "ip_hash"],
+                condition=~Q(ip_hash=""),
+                name="commentreport_one_per_network",
+            ),
+            models.UniqueConstraint(
+                fields=["comment", "reporter_hash"],
+                condition=~Q(reporter_hash=""),
+                name="commentreport_one_per_reporter",
+            ),
+        ]
 
     def __str__(self):
         return f"Report on comment {self.comment_id}"
@@ -280,8 +317,13 @@ class BlocklistEntry(models.Model):
         WORD = "word", _("Word or phrase")
 
     kind = models.CharField(_("kind"), max_length=5, choices=Kind.choices)
-    value = models.CharField(_("value"), max_length=254, help_text=_("Matched case-insensitively."))
-    note = models.CharField(_("note"), max_length=200, blank=True)
+    value = models.CharField(
+        _("value"),
+        max_length=254,
+        validators=TEXT_VALIDATORS,
+        help_text=_("Matched case-insensitively."),
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True, validators=TEXT_VALIDATORS)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

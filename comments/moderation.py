@@ -101,14 +101,16 @@ def count_links(text) -> int:
 # --- Policy
 
 
-def is_returning(*, email, proof_ids) -> bool:
-    """Proof, not a claim: an approved earlier comment by this browser (`proof_ids`, from its
-    signed cookie) with the same email, or an address its owner verified through a link."""
+def is_returning(*, email, viewer) -> bool:
+    """Proof, not a claim: an approved earlier comment by this browser (`viewer.proof_ids`, from
+    its signed cookie) with the same email, or an address verified through a link opened in
+    this browser (its signed cookie; the VerifiedEmail row must still be there, so erasing the
+    address ends the trust). Typing a verified address in another browser proves nothing."""
     if not email:
         return False
-    if VerifiedEmail.objects.filter(email__iexact=email).exists():
+    if viewer.has_verified(email) and VerifiedEmail.objects.filter(email__iexact=email).exists():
         return True
-    ids = list(proof_ids)
+    ids = list(viewer.proof_ids)
     return bool(ids) and (
         Comment.objects.filter(
             pk__in=ids, status=Comment.Status.APPROVED, email__iexact=email
@@ -159,7 +161,7 @@ def initial_status(*, comment, viewer) -> tuple[str, str]:
     policy = settings.COMMENTS_MODERATION
     if policy == "none":
         return Comment.Status.APPROVED, ""
-    if policy == "first_time" and is_returning(email=comment.email, proof_ids=viewer.proof_ids):
+    if policy == "first_time" and is_returning(email=comment.email, viewer=viewer):
         return Comment.Status.APPROVED, ""
     if policy == "first_time":
         return Comment.Status.PENDING, str(REASON_FIRST_TIME)

@@ -101,6 +101,9 @@ def erase_email(email, *, moderator=None) -> dict:
             user=None,
             held_reason="",
             is_erased=True,
+            # Derived from the address, IP and text: they go with them.
+            duplicate_key_email=None,
+            duplicate_key_ip=None,
         )
         # Earlier wordings kept by moderators' edits go too.
         ModerationLog.objects.filter(comment_id__in=ids).exclude(note="").update(note="")
@@ -133,6 +136,6 @@ def purge_old_ips(*, days=None) -> int:
     )
     return (
         Comment.objects.filter(created_at__lt=cutoff)
-        .filter(Q(ip_address__isnull=False) | ~Q(user_agent=""))
-        .update(ip_address=None, user_agent="")
+        .filter(Q(ip_address__isnull=False) | ~Q(user_agent="") | Q(duplicate_key_ip__isnull=False))
+        .update(ip_address=None, user_agent="", duplicate_key_ip=None)  # the key holds the IP
     )

@@ -4,8 +4,9 @@ The commenter chose the URL, so every request this module makes is treated as ho
 pointed at our own network (SSRF): http/https only; every address a host resolves to must be
 public, and the connection goes to an address that was checked (no second lookup an attacker's
 DNS could answer differently); each redirect is checked again, at most MAX_REDIRECTS of them;
-timeouts; a size cap read in chunks. Nothing here raises to its caller: a failure is logged and
-counted on the site's row.
+timeouts, and one DEADLINE for the whole read of a site (connections, redirects, the page and
+its feed: a server trickling a byte at a time never trips a per-read timeout); a size cap read
+in chunks. Nothing here raises to its caller: a failure is logged and counted on the site's row.
 """
 
 import contextlib
@@ -16,6 +17,7 @@ import logging
 import socket
 import ssl
 import sys
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 from html.parser import HTMLParser
@@ -31,6 +33,7 @@ from .models import Comment, CommenterFeed
 log = logging.getLogger(__name__)
 
 TIMEOUT = 5  # seconds, for the connection and for each read
+DEADLINE = 10  # seconds for everything one site is asked (DNS is bounded by the resolver's own)
 MAX_BYTES = 512 * 1024
 CHUNK = 16 * 1024
 MAX_REDIRECTS = 3
@@ -44,6 +47,55 @@ REDIRECTS = {301, 302, 303, 307, 308}
 
 class FetchError(Exception):
     """Why a fetch stopped: refused target, too big, too many redirects, bad status."""
+
+
+class DeadlineExceeded(FetchError):
+    """The site took longer than DEADLINE seconds in all."""
+
+
+class Deadline:
+    """The moment (time.monotonic()) by which a read of a site must be over."""
+
+    def __init__(self, seconds=None):
+        self.seconds = DEADLINE if seconds is None else seconds
+        self.at = time.monotonic() + self.seconds
+
+    def exceeded(self) -> DeadlineExceeded:
+        return DeadlineExceeded(f"no complete answer within {self.seconds} s")
+
+    def timeout(self) -> float:
+        """The socket timeout for the next operation: TIMEOUT, or less near the deadline."""
+        left = self.at - time.monotonic()
+        if left <= 0:
+            raise self.exceeded()
+        return min(TIMEOUT, left)
+
+
+class _DeadlineReads:
+    """For sockets: every read waits at most until the deadline (a socket timeout alone
+    restarts at each byte received)."""
+
+    deadline = None
+
+    def recv_into(self, *args, **kwargs):
+        if self.deadline is None:
+            return super().recv_into(*args, **kwargs)
+        timeout = self.deadline.timeout()
+        self.settimeout(timeout)
+        try:
+            return super().recv_into(*args, **kwargs)
+        except TimeoutError as error:
+            if timeout < TIMEOUT:  # it was the deadline, not a silent server, that ran out
+                raise self.deadline.exceeded() from error
+            raise
+
+
+class _DeadlineSocket(_DeadlineReads, socket.socket):
+    pass
+
+
+class _DeadlineSSLSocket(_DeadlineReads, ssl.SSLSocket):
+    """Made by an SSL context through its `sslsocket_class`."""
 
 
 @dataclass
@@ -118,15 +170,20 @@ def checked_addresses(url) -> list[tuple]:
     return [(family, sockaddr) for family, _, _, _, sockaddr in infos]
 
 
-def _connect_to_checked(addresses, timeout):
+def _connect_to_checked(addresses, deadline):
     """A socket connected to the first of the checked `addresses` that answers.
 
     Not the host name again: a second DNS answer could point inside our network.
     """
     last = None
     for family, sockaddr in addresses:
-        sock = socket.socket(family, socket.SOCK_STREAM)
-        sock.settimeout(timeout)
+        sock = _DeadlineSocket(family, socket.SOCK_STREAM)
+        sock.deadline = deadline
+        try:
+            sock.settimeout(deadline.timeout())
+        except DeadlineExceeded:
+            sock.close()
+            raise
         try:
             sock.connect(sockaddr)
         except OSError as error:
@@ -142,37 +199,44 @@ def _connect_to_checked(addresses, timeout):
 class _CheckedHTTPConnection(http.client.HTTPConnection):
     """HTTP to the URL's host name (the Host header), over a socket to a checked address."""
 
-    def __init__(self, host, port, *, addresses, timeout):
-        super().__init__(host, port, timeout=timeout)
+    def __init__(self, host, port, *, addresses, deadline):
+        super().__init__(host, port, timeout=TIMEOUT)
         self.checked_addresses = addresses
+        self.deadline = deadline
 
     def connect(self):
         # http.client's own connect() would resolve the host name again.
         sys.audit("http.client.connect", self, self.host, self.port)
-        self.sock = _connect_to_checked(self.checked_addresses, self.timeout)
+        self.sock = _connect_to_checked(self.checked_addresses, self.deadline)
 
 
 class _CheckedHTTPSConnection(http.client.HTTPSConnection):
     """As _CheckedHTTPConnection, with TLS for the host name: SNI and the certificate check are
     for the name in the URL, not for the address connected to."""
 
-    def __init__(self, host, port, *, addresses, timeout, context):
-        super().__init__(host, port, timeout=timeout, context=context)
+    def __init__(self, host, port, *, addresses, deadline, context):
+        super().__init__(host, port, timeout=TIMEOUT, context=context)
         self.checked_addresses = addresses
+        self.deadline = deadline
         self.tls_context = context
+        self.tls_context.sslsocket_class = _DeadlineSSLSocket
 
     def connect(self):
         sys.audit("http.client.connect", self, self.host, self.port)
-        sock = _connect_to_checked(self.checked_addresses, self.timeout)
+        sock = _connect_to_checked(self.checked_addresses, self.deadline)
         try:
+            # The handshake as a whole is bounded by the socket's timeout (Python >= 3.5).
+            sock.settimeout(self.deadline.timeout())
             self.sock = self.tls_context.wrap_socket(sock, server_hostname=self.host)
+            self.sock.deadline = self.deadline
         except BaseException:
             sock.close()
             raise
 
 
-def _open(url, addresses):
-    """One GET of `url`, connected to one of its checked `addresses`; the HTTP response."""
+def _open(url, addresses, deadline):
+    """One GET of `url`, connected to one of its checked `addresses`, over by `deadline`; the
+    HTTP response."""
     parts = urlsplit(url)
     path = parts.path or "/"
     if parts.query:
@@ -183,11 +247,11 @@ def _open(url, addresses):
             parts.hostname,
             port,
             addresses=addresses,
-            timeout=TIMEOUT,
+            deadline=deadline,
             context=ssl.create_default_context(),
         )
     else:
-        conn = _CheckedHTTPConnection(parts.hostname, port, addresses=addresses, timeout=TIMEOUT)
+        conn = _CheckedHTTPConnection(parts.hostname, port, addresses=addresses, deadline=deadline)
     conn.request(
         "GET",
         path,
@@ -212,13 +276,16 @@ def _read_limited(response) -> bytes:
         chunks.append(chunk)
 
 
-def fetch(url) -> Fetched:
-    """GET `url` through the guard, following at most MAX_REDIRECTS redirects (each checked)."""
+def fetch(url, deadline=None) -> Fetched:
+    """GET `url` through the guard, following at most MAX_REDIRECTS redirects (each checked),
+    all of it over by `deadline` (DEADLINE seconds from now by default)."""
+    deadline = deadline or Deadline()
     for _ in range(MAX_REDIRECTS + 1):
         if len(url) > URL_MAX * 4:
             raise FetchError("URL too long")
         addresses = checked_addresses(url)
-        response = _open(url, addresses)
+        deadline.timeout()  # a slow DNS answer may have used it up
+        response = _open(url, addresses, deadline)
         try:
             if response.status in REDIRECTS:
                 location = response.getheader("Location")
@@ -294,14 +361,15 @@ def _latest(parsed, base_url) -> tuple[str, str] | None:
 
 def discover_and_read(website) -> tuple[str, str, str] | None:
     """(feed_url, title, link) of the latest post of the site at `website`, or None."""
-    page = fetch(website)
+    deadline = Deadline()  # one for the page and its feed together
+    page = fetch(website, deadline)
     parsed = _looks_like_feed(page)
     feed_url = page.url
     if parsed is None:
         feed_url = _feed_link(page)
         if not feed_url:
             return None
-        feed = fetch(feed_url)
+        feed = fetch(feed_url, deadline)
         parsed = feedparser.parse(feed.body)
         feed_url = feed.url
     latest = _latest(parsed, feed_url)

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db.models import Count
 from django.utils import timezone
 
+from core.http import int_param
 from reviews.models import Review, verdict_for
 
 from . import recent_posts, services, threads
@@ -104,10 +105,7 @@ def _build_tree(comments, *, review, viewer, is_open):
 
 def _reply_target(query, by_id):
     """The comment named by ?replytocom=<id> (the no-JS reply link), if it may be answered."""
-    raw = query.get("replytocom", "")
-    if not isinstance(raw, str) or not raw.isascii() or not raw.isdigit() or len(raw) > 18:
-        return None
-    target = by_id.get(int(raw))
+    target = by_id.get(int_param(query.get("replytocom")))
     return target if target is not None and target.can_reply else None
 
 
@@ -150,7 +148,9 @@ def thread_page(*, review, viewer, query) -> Thread:
             initial.update(viewer.remembered, remember=True)
         if reply_to is not None:
             initial["parent"] = reply_to.pk
-        form = CommentForm(review=review, user=viewer.user, initial=initial)
+        form = CommentForm(
+            review=review, user=viewer.user, initial=initial, csrf_token=viewer.csrf_token
+        )
         threads.keep_order_in_form(form, page.order)
     return Thread(
         review=review,

@@ -4,11 +4,14 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from . import moderation, notifications, spam
+from core.text import strip_control_characters
+
+from . import limits, moderation, notifications, spam
 from .models import Comment, CommentReport, ModerationLog
 
 
@@ -38,17 +41,30 @@ def comment_post(*, review, data, viewer) -> Comment:
         ip_address=viewer.ip,
         user_agent=viewer.user_agent,
     )
+    comment.duplicate_key_email, comment.duplicate_key_ip = spam.duplicate_keys(
+        email=data["email"], ip=viewer.ip, body=data["comment"]
+    )
     status, held_reason = moderation.initial_status(comment=comment, viewer=viewer)
     comment.status = status
     comment.held_reason = (held_reason or "")[:200]
     notify = bool(data.get("notify"))
     # One transaction: the row and its thread path land together, and the mails queued on
     # commit go out only once the comment is really there.
-    with transaction.atomic():
-        comment.save()
-        transaction.on_commit(
-            lambda: notifications.comment_posted(comment, notify_requested=notify)
-        )
+    try:
+        with transaction.atomic():
+            comment.save()
+            transaction.on_commit(
+                lambda: notifications.comment_posted(comment, notify_requested=notify)
+            )
+    except IntegrityError:
+        # The same text posted at the same moment (a double click, a bot): check_post() saw
+        # neither, the duplicate keys' unique constraints let one in. The rest get the answer
+        # the check gives once the first one is there.
+        if not spam.is_duplicate(
+            review=review, email=data["email"], ip=viewer.ip, body=data["comment"]
+        ):
+            raise
+        raise ValidationError(gettext(spam.MESSAGE_DUPLICATE), code="spam") from None
     viewer.posted(comment)
     if not viewer.is_signed_in:  # a signed-in user typed no name to remember
         if data.get("remember"):
@@ -132,20 +148,55 @@ REPORTED_REASON = _("Reported by readers")  # held reason, for moderators
 REPORT_REASON_MAX = 300
 
 
+def report_network_hash(ip) -> str:
+    """The reporter's network (an IPv4 address, an IPv6 /64) as the report table keeps it."""
+    return limits.keyed_hash(limits.network(ip), purpose="report-network")
+
+
+def report_rate_limited(viewer) -> bool:
+    """Counts one report attempt from the viewer's network; True once it made too many lately."""
+    return limits.over_limit(
+        f"report:{report_network_hash(viewer.ip)}",
+        limit=settings.COMMENTS_REPORT_RATE_LIMIT,
+        window=settings.COMMENTS_REPORT_RATE_WINDOW,
+    )
+
+
+def distinct_reporters(comment) -> int:
+    return (
+        CommentReport.objects.filter(comment=comment)
+        .exclude(ip_hash="")
+        .values("ip_hash")
+        .distinct()
+        .count()
+    )
+
+
 def report_comment(*, comment, viewer, reason="") -> bool:
-    """Records a reader's report; at COMMENTS_REPORTS_TO_HOLD reports the comment goes back
-    to the queue. Returns False (and records nothing) when this browser reported it already."""
+    """Records a reader's report; once COMMENTS_REPORTS_TO_HOLD distinct networks reported it,
+    the comment goes back to the queue. Returns False (and records nothing) when this browser,
+    or any browser on the same network, reported it already: fresh sessions, cookies cleared,
+    count as the reporter they are."""
     if viewer.has_reported(comment.pk):
         return False
+    report = CommentReport(
+        comment=comment,
+        ip_address=viewer.ip,
+        # A note for moderators, typed with no form to show again: invisible characters go.
+        reason=strip_control_characters(reason or "").strip()[:REPORT_REASON_MAX],
+        ip_hash=report_network_hash(viewer.ip),
+        reporter_hash=viewer.reporter_hash(),
+    )
     with transaction.atomic():
-        CommentReport.objects.create(
-            comment=comment,
-            ip_address=viewer.ip,
-            reason=(reason or "").strip()[:REPORT_REASON_MAX],
-        )
+        # The comment's row lock first: reports on one comment are recorded and counted in turn.
         comment = Comment.objects.select_for_update().get(pk=comment.pk)
-        reports = CommentReport.objects.filter(comment=comment).count()
-        if comment.status == Comment.Status.APPROVED and reports >= max(
+        try:
+            with transaction.atomic():  # a savepoint: a refused row leaves the rest usable
+                report.save()
+        except IntegrityError:  # the unique network or reporter: this reporter counted already
+            viewer.reported(comment.pk)
+            return False
+        if comment.status == Comment.Status.APPROVED and distinct_reporters(comment) >= max(
             1, settings.COMMENTS_REPORTS_TO_HOLD
         ):
             moderation.apply_action(

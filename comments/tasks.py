@@ -6,7 +6,8 @@ strings (the database backend stores them as JSON); the rows are read again when
 since with `db_worker` that may be a while after the request, and the state may have changed.
 
 Development and tests run them at once (ImmediateBackend); production stores them with
-django_tasks_db.DatabaseBackend and `manage.py db_worker` sends them.
+django_tasks_db.DatabaseBackend and `manage.py db_worker` sends them. Every mail task is
+`@retried` (core/tasks.py): a mail server that is down or silent gets the mail later.
 """
 
 from django.conf import settings
@@ -14,6 +15,8 @@ from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django_tasks import task
+
+from core.tasks import retried
 
 from . import recent_posts, tokens
 from .models import Comment, Subscription
@@ -56,6 +59,7 @@ def _comment(comment_id):
 
 
 @task()
+@retried
 def send_held_comment_mail(comment_id: int, recipient: str) -> None:
     """Tells one moderator that a comment waits in the queue."""
     comment = _comment(comment_id)
@@ -74,6 +78,7 @@ def send_held_comment_mail(comment_id: int, recipient: str) -> None:
 
 
 @task()
+@retried
 def send_author_mail(comment_id: int) -> None:
     """Tells a review's author about an approved comment on their review."""
     comment = _comment(comment_id)
@@ -95,6 +100,7 @@ def send_author_mail(comment_id: int) -> None:
 
 
 @task()
+@retried
 def send_reply_mail(comment_id: int, subscription_id: int) -> None:
     """Mails one subscriber an approved reply to their comment, with a one-click unsubscribe."""
     comment = _comment(comment_id)
@@ -128,12 +134,20 @@ def send_reply_mail(comment_id: int, subscription_id: int) -> None:
 
 
 @task()
+@retried
 def send_confirmation_mail(subscription_id: int) -> None:
-    """The double opt-in: asks a reader to confirm they want replies by email."""
+    """The double opt-in: asks a reader to confirm they want replies by email.
+
+    Only for an approved comment (it may have been held or removed since this was queued), and
+    with nothing the reader typed: the address is not confirmed, so whoever typed it must not
+    be able to put words in a mail to it. Hence no comment (no name) in the context.
+    """
     subscription = (
         Subscription.objects.select_related("comment__review").filter(pk=subscription_id).first()
     )
     if subscription is None or subscription.confirmed_at or subscription.unsubscribed_at:
+        return
+    if subscription.comment.status != Comment.Status.APPROVED:
         return
     confirm_url = absolute(
         reverse("subscriptions:confirm", kwargs={"token": tokens.make_confirm_token(subscription)})
@@ -142,7 +156,6 @@ def send_confirmation_mail(subscription_id: int) -> None:
         "confirm_subscription",
         to=subscription.email,
         context={
-            "comment": subscription.comment,
             "review": subscription.comment.review,
             "confirm_url": confirm_url,
             "max_age_days": tokens.CONFIRM_MAX_AGE // 86400,
@@ -151,6 +164,7 @@ def send_confirmation_mail(subscription_id: int) -> None:
 
 
 @task()
+@retried
 def send_verification_mail(email: str) -> None:
     """A link proving the reader owns `email`, so later comments skip the first-time hold."""
     verify_url = absolute(

@@ -13,6 +13,8 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.utils.translation import gettext_lazy as _
 
+from core.http import int_param
+
 from .models import Comment
 
 PAGE_PARAM = "cpage"
@@ -23,9 +25,8 @@ ORDERS = (OLDEST, NEWEST)
 ORDER_LABELS = {OLDEST: _("Oldest first"), NEWEST: _("Newest first")}
 NEWER_LABEL = _("Newer comments")
 OLDER_LABEL = _("Older comments")
-# Longer digit strings are "far past the end": Python refuses to parse huge ones anyway.
-MAX_PAGE_DIGITS = 9
-PAST_THE_END = 10**MAX_PAGE_DIGITS
+# Bigger numbers are "far past the end" (then the last page).
+PAST_THE_END = 10**9
 
 
 def per_page() -> int:
@@ -39,12 +40,7 @@ def read_order(raw) -> str:
 
 def read_page(raw) -> int:
     """The page asked for: 1 for anything but a plain number (clamped to the last page later)."""
-    raw = raw if isinstance(raw, str) else ""
-    if not (raw.isascii() and raw.isdigit()):
-        return 1
-    if len(raw) > MAX_PAGE_DIGITS:
-        return PAST_THE_END
-    return max(1, int(raw))
+    return int_param(raw, default=1, minimum=1, maximum=PAST_THE_END, clamp=True)
 
 
 def page_query(*, number=1, order=OLDEST) -> str:

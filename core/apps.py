@@ -12,8 +12,9 @@ class CoreConfig(AppConfig):
         from django.core import checks
         from django.db.models.signals import post_migrate
 
-        from .checks import check_environment
+        from .checks import check_environment, check_task_backend
         from .roles import ensure_default_groups_after_migrate
 
         checks.register(check_environment)
+        checks.register(check_task_backend)
         post_migrate.connect(ensure_default_groups_after_migrate, dispatch_uid="core.roles")

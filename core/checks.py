@@ -26,3 +26,26 @@ def check_environment(app_configs=None, **kwargs):
         )
         for check_id, variable, value, accepted, used in getattr(settings, "ENV_PROBLEMS", [])
     ]
+
+
+IMMEDIATE_BACKEND = "django_tasks.backends.immediate.ImmediateBackend"
+SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+
+
+def check_task_backend(app_configs=None, **kwargs):
+    """reviewsite.W001: production sending mail over SMTP inside the readers' requests."""
+    backend = getattr(settings, "TASKS", {}).get("default", {}).get("BACKEND", "")
+    if settings.DEBUG or backend != IMMEDIATE_BACKEND or settings.EMAIL_BACKEND != SMTP_BACKEND:
+        return []
+    return [
+        checks.Warning(
+            "Mail is sent over SMTP inside the request that causes it (TASKS_BACKEND is the "
+            "immediate backend): a slow mail server holds every commenter's request for up to "
+            "EMAIL_TIMEOUT seconds per mail, and a failed mail is never retried.",
+            hint=(
+                "Unset TASKS_BACKEND (or set it to django_tasks_db.DatabaseBackend) and run "
+                "`manage.py db_worker` beside the web server; see README, Production."
+            ),
+            id="reviewsite.W001",
+        )
+    ]

@@ -6,10 +6,11 @@ from imagekit.models import ImageSpecField
 from imagekit.processors import ResizeToFill, ResizeToFit
 
 from core.images import validate_image_upload
+from core.validators import TEXT_VALIDATORS
 
 
 class Genre(models.Model):
-    name = models.CharField(_("name"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=60, unique=True, validators=TEXT_VALIDATORS)
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
 
     class Meta:
@@ -25,9 +26,9 @@ class Genre(models.Model):
 
 
 class Person(models.Model):
-    name = models.CharField(_("name"), max_length=120)
+    name = models.CharField(_("name"), max_length=120, validators=TEXT_VALIDATORS)
     slug = models.SlugField(_("slug"), max_length=140, unique=True)
-    bio = models.TextField(_("bio"), blank=True)
+    bio = models.TextField(_("bio"), blank=True, validators=TEXT_VALIDATORS)
     photo = models.ImageField(
         _("photo"), upload_to="people/", blank=True, validators=[validate_image_upload]
     )
@@ -57,7 +58,7 @@ class FilmQuerySet(models.QuerySet):
 
 
 class Film(models.Model):
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=TEXT_VALIDATORS)
     slug = models.SlugField(_("slug"), max_length=220, unique=True)
     year = models.PositiveSmallIntegerField(_("year"), help_text=_("Year of first release."))
     release_date = models.DateField(_("release date"), null=True, blank=True)
@@ -65,10 +66,11 @@ class Film(models.Model):
         _("certification"),
         max_length=12,
         blank=True,
+        validators=TEXT_VALIDATORS,
         help_text=_('Age rating as shown on the poster, e.g. "R" or "15".'),
     )
     runtime_minutes = models.PositiveSmallIntegerField(_("runtime minutes"), null=True, blank=True)
-    synopsis = models.TextField(_("synopsis"), blank=True)
+    synopsis = models.TextField(_("synopsis"), blank=True, validators=TEXT_VALIDATORS)
     poster = models.ImageField(
         _("poster"),
         upload_to="posters/",
@@ -126,7 +128,11 @@ class Credit(models.Model):
     )
     role = models.CharField(_("role"), max_length=10, choices=Role.choices)
     character = models.CharField(
-        _("character"), max_length=120, blank=True, help_text=_("For cast only.")
+        _("character"),
+        max_length=120,
+        blank=True,
+        validators=TEXT_VALIDATORS,
+        help_text=_("For cast only."),
     )
     billing_order = models.PositiveSmallIntegerField(
         _("billing order"), default=0, help_text=_("Lower numbers are listed first.")

@@ -11,7 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 
 from core import seo
+from core.http import int_param
 from core.images import rendition_url
+from core.views import PageParamMixin
 from films.credits import credits_by_role
 from films.models import Credit, Film, Genre, Person
 from films.pages import film_list, film_page, genre_page, person_page
@@ -33,7 +35,7 @@ LIST_TITLES = {
 }
 
 
-class FilmListView(ListView):
+class FilmListView(PageParamMixin, ListView):
     """Films A–Z, filtered by ?genre=<slug>, ?year=<yyyy> and ?letter=<a-z>."""
 
     template_name = "films/film_list.html"
@@ -58,11 +60,12 @@ class FilmListView(ListView):
                 self.filters["genre"] = genre
                 films = films.filter(genres=genre)
 
-        year = params.get("year", "").strip()
-        if year:
-            if year.isdigit() and len(year) == 4:
-                self.filters["year"] = int(year)
-                films = films.filter(year=int(year))
+        raw_year = params.get("year", "").strip()
+        if raw_year:
+            year = int_param(raw_year, minimum=1000, maximum=9999)  # four digits
+            if year is not None:
+                self.filters["year"] = year
+                films = films.filter(year=year)
             else:
                 self.notices.append(
                     gettext("A year is four digits, such as 2013; showing films of every year.")

@@ -10,7 +10,7 @@ from core.admin import ADMIN_CSS, SiteFieldsAdminMixin, image_preview
 
 from .forms import ReviewAdminForm
 from .models import Author, Review, ReviewImage
-from .permissions import own_reviews_only
+from .permissions import linkable_reviews, own_reviews_only
 
 
 def author_profile_for(user):
@@ -127,13 +127,26 @@ class ReviewAdmin(SiteFieldsAdminMixin, admin.ModelAdmin):
         qs = super().get_queryset(request)
         match = request.resolver_match
         if match and match.url_name == "autocomplete":
-            # Picking related reviews: any colleague's review may be suggested.
-            return qs
+            # Picking a review (related reviews, a legacy redirect's target): a colleague's
+            # review is suggested once readers can see it, never while it is a draft.
+            return linkable_reviews(qs, request.user)
         if own_reviews_only(request.user):
             # Others' reviews are simply not there for an author: their change URL redirects
             # to the admin index with "does not exist", so nothing of theirs can be saved.
             return qs.filter(author__user=request.user)
         return qs
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        related = form.base_fields.get("related_reviews")
+        if related is not None:
+            # The same reviews as the picker offers, so a typed id can neither show nor link
+            # a colleague's draft; a link an editor already made stays as it is.
+            choices = linkable_reviews(related.queryset, request.user)
+            if obj is not None:
+                choices |= related.queryset.filter(pk__in=obj.related_reviews.values("pk"))
+            related.queryset = choices
+        return form
 
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):

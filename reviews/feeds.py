@@ -1,12 +1,11 @@
 """RSS and Atom feeds of the latest published reviews."""
 
 from django.conf import settings
-from django.contrib.syndication.views import Feed
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext
 
 from core.formatting import format_score
+from core.xmlwriters import Atom1Feed, Feed
 from reviews.models import Review
 
 FEED_SIZE = 20

@@ -5,6 +5,7 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
+from core.http import page_param
 from films.models import Film
 from films.pages import film_list, film_page, genre_page, person_page
 
@@ -50,9 +51,7 @@ def genre_reviews(*, genre, request):
     """One page (?page=N) of published reviews of the genre's films, newest first."""
     reviews = Review.objects.for_list().filter(film__in=Film.objects.filter(genres=genre))
     paginator = Paginator(reviews, GENRE_PAGE_SIZE, allow_empty_first_page=True)
-    number = request.GET.get("page") or 1
-    if number == "last":
-        number = paginator.num_pages
+    number = page_param(request.GET.get("page"), last=paginator.num_pages)
     try:
         page = paginator.page(number)
     except InvalidPage as error:

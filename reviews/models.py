@@ -11,6 +11,7 @@ from imagekit.models import ImageSpecField
 from imagekit.processors import ResizeToFill, ResizeToFit
 
 from core.images import validate_image_upload
+from core.validators import TEXT_VALIDATORS
 from films.models import Film
 
 # 0, 0.5, 1, … 10: the only ratings the database accepts.
@@ -48,10 +49,13 @@ class Author(models.Model):
         related_name="author_profile",
         verbose_name=_("user"),
     )
-    display_name = models.CharField(_("display name"), max_length=120)
+    display_name = models.CharField(_("display name"), max_length=120, validators=TEXT_VALIDATORS)
     slug = models.SlugField(_("slug"), max_length=140, unique=True)
     bio = models.TextField(
-        _("bio"), blank=True, help_text=_("Shown in the box under each of your reviews.")
+        _("bio"),
+        blank=True,
+        validators=TEXT_VALIDATORS,
+        help_text=_("Shown in the box under each of your reviews."),
     )
     avatar = models.ImageField(
         _("avatar"), upload_to="authors/", blank=True, validators=[validate_image_upload]
@@ -59,7 +63,7 @@ class Author(models.Model):
     avatar_thumb = ImageSpecField(
         source="avatar", processors=[ResizeToFill(96, 96)], format="JPEG", options={"quality": 85}
     )
-    website = models.URLField(_("website"), blank=True)
+    website = models.URLField(_("website"), blank=True, validators=TEXT_VALIDATORS)
 
     class Meta:
         ordering = ["display_name"]
@@ -112,6 +116,7 @@ class Review(models.Model):
     headline = models.CharField(
         _("headline"),
         max_length=200,
+        validators=TEXT_VALIDATORS,
         help_text=_("May differ from the film title, e.g. “Her — a quiet triumph”."),
     )
     slug = models.SlugField(_("slug"), max_length=220, unique=True)
@@ -119,10 +124,12 @@ class Review(models.Model):
         _("standfirst"),
         blank=True,
         max_length=400,
+        validators=TEXT_VALIDATORS,
         help_text=_("One or two sentences shown on lists, in feeds and as the page description."),
     )
     body = models.TextField(
         _("body"),
+        validators=TEXT_VALIDATORS,
         help_text=_(
             "Markdown. A line [pullquote]A sentence worth repeating.[/pullquote] makes a pull "
             "quote; a line [image 1] places the first image below (with its caption)."
@@ -139,6 +146,7 @@ class Review(models.Model):
         _("verdict"),
         max_length=30,
         blank=True,
+        validators=TEXT_VALIDATORS,
         help_text=_("Leave empty to use the word for the rating."),
     )
     status = models.CharField(
@@ -249,9 +257,12 @@ class ReviewImage(models.Model):
         source="image", processors=[ResizeToFit(1200, 900)], format="JPEG", options={"quality": 85}
     )
     alt_text = models.CharField(
-        _("alt text"), max_length=200, help_text=_("What the image shows, for screen readers.")
+        _("alt text"),
+        max_length=200,
+        validators=TEXT_VALIDATORS,
+        help_text=_("What the image shows, for screen readers."),
     )
-    caption = models.CharField(_("caption"), max_length=300, blank=True)
+    caption = models.CharField(_("caption"), max_length=300, blank=True, validators=TEXT_VALIDATORS)
     order = models.PositiveSmallIntegerField(
         _("order"), default=1, help_text=_("[image 1] in the body is number 1.")
     )

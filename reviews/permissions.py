@@ -7,6 +7,16 @@ def own_reviews_only(user) -> bool:
     return user.has_perm("reviews.add_review") and not user.has_perm("reviews.change_any_review")
 
 
+def linkable_reviews(queryset, user):
+    """The reviews of `queryset` that `user` may see offered in a picker (related reviews, a
+    redirect's target): for a writer limited to their own work, the published ones and their
+    own, so a colleague's draft headline never shows; for everyone else, what the review list
+    already shows them (all of them)."""
+    if not own_reviews_only(user):
+        return queryset
+    return queryset.published() | queryset.filter(author__user=user)
+
+
 def can_preview(user, review) -> bool:
     """Staff who may change this review may see it before it is public."""
     if not (user.is_authenticated and user.is_active):

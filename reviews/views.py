@@ -16,6 +16,7 @@ from django.views.generic import DetailView, ListView
 
 from core import seo
 from core.images import rendition_url
+from core.views import PageParamMixin
 from films.credits import credits_by_role
 from films.models import Credit, Film
 from reviews import search
@@ -34,7 +35,7 @@ def _absolute_poster(request, film):
     return request.build_absolute_uri(url) if url else ""
 
 
-class HomeView(ListView):
+class HomeView(PageParamMixin, ListView):
     """Latest published reviews, ten a page."""
 
     template_name = "reviews/home.html"
@@ -173,7 +174,7 @@ class ReviewDetailView(DetailView):
         return context
 
 
-class AuthorDetailView(ListView):
+class AuthorDetailView(PageParamMixin, ListView):
     """An author's bio and their published reviews."""
 
     template_name = "reviews/author_detail.html"
@@ -196,7 +197,7 @@ class AuthorDetailView(ListView):
         return context
 
 
-class SearchView(ListView):
+class SearchView(PageParamMixin, ListView):
     """Reviews (paginated), films and people matching ?q=."""
 
     template_name = "reviews/search.html"

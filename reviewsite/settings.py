@@ -7,6 +7,7 @@ https://docs.djangoproject.com/en/5.2/ref/settings/
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -124,6 +125,7 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "core",
     "films",
     "reviews",
@@ -134,6 +136,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # 400 for a path or query with a control character or invalid UTF-8, before anything
+    # below can look it up (core/middleware.py).
+    "core.middleware.InputBoundaryMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Picks the reader's language from Accept-Language among LANGUAGES (English only today).
@@ -146,6 +151,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # 301s old WordPress permalinks of imported reviews; acts on 404s (and "/?p=<id>") only.
     "wordpress.middleware.LegacyRedirectMiddleware",
+    # Last: turns a sign-in refused by django-axes into its lock-out page (AXES_* below).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "reviewsite.urls"
@@ -186,6 +193,9 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "reviewsite",
+            # Every comment POST touches the cache (rate limits): an unreachable Redis must
+            # fail fast, not hold the request (redis-py waits forever by default).
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }
 else:
@@ -198,6 +208,25 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+
+# Sign-in throttling (django-axes). AXES_FAILURE_LIMIT failed sign-ins for one username from one
+# address, or from one address whatever the usernames, pause signing in there (429, the page
+# templates/axes/lockout.html) until AXES_COOLOFF_MINUTES have passed since the last attempt.
+# Per address, never per username alone: a stranger could otherwise lock the staff out. Unlock
+# in the admin (Axes › Access attempts: delete the row) or with `manage.py axes_reset`.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a paused sign-in before any check
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
+# The client's address by the comments' rule: TRUSTED_PROXY_COUNT hops of X-Forwarded-For.
+AXES_CLIENT_IP_CALLABLE = "comments.spam.client_ip"
+# Failed attempts are kept until their cool-off ends; successful sign-ins are not logged, so
+# the site keeps no lasting record of staff addresses.
+AXES_DISABLE_ACCESS_LOG = True
 
 LANGUAGE_CODE = "en-gb"
 # Every user-facing string is marked for translation; the site ships in British English only.
@@ -251,16 +280,30 @@ EMAIL_PORT = env.int("EMAIL_PORT", 25, minimum=1)
 EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", False)
+# Seconds for each SMTP operation: a server that accepts and never answers must not hold a
+# worker (or, with the immediate backend, a reader's request) for ever.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", 10, minimum=1)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "Reel Notes <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Background work (notification mail). Immediate in development and tests; in production set
-# TASKS_BACKEND=django_tasks_db.DatabaseBackend and run `manage.py db_worker`.
+# Background work (notification mail, recent posts). With DEBUG off, rows in the database that
+# `manage.py db_worker` runs, so no request waits for a mail server; immediate (inside the
+# request) in development and tests. core/checks.py warns about immediate + SMTP in production.
 TASKS = {
     "default": {
-        "BACKEND": env.str("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"),
+        "BACKEND": env.str("TASKS_BACKEND")
+        or (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if DEBUG
+            else "django_tasks_db.DatabaseBackend"
+        ),
     }
 }
+# A task that fails on the network (mail server down or silent) runs again later, at most this
+# many times in all, waiting TASKS_RETRY_DELAY seconds, then five times longer each time
+# (1, 5, 25, 125 minutes by default); see core/tasks.py.
+TASKS_MAX_ATTEMPTS = env.int("TASKS_MAX_ATTEMPTS", 5, minimum=1)
+TASKS_RETRY_DELAY = env.int("TASKS_RETRY_DELAY", 60, minimum=1)
 
 # Comments (see SPEC.md, "Moderation").
 COMMENTS_MAX_DEPTH = env.int("COMMENTS_MAX_DEPTH", 5, minimum=1)
@@ -279,8 +322,12 @@ COMMENTS_RATE_WINDOW = env.int("COMMENTS_RATE_WINDOW", 60)  # … per this many 
 COMMENTS_MAX_LENGTH = env.int("COMMENTS_MAX_LENGTH", 5000, minimum=1)
 # Minutes during which a reader may edit or delete their own comment from the same browser.
 COMMENTS_EDIT_WINDOW_MINUTES = env.int("COMMENTS_EDIT_WINDOW_MINUTES", 10)
-# Reports (from different readers) that send an approved comment back to the queue.
+# Reports (from different networks: an IPv4 address or IPv6 /64 counts once) that send an
+# approved comment back to the queue.
 COMMENTS_REPORTS_TO_HOLD = env.int("COMMENTS_REPORTS_TO_HOLD", 3)
+# Reports one network may send (COMMENTS_REPORT_RATE_LIMIT) per COMMENTS_REPORT_RATE_WINDOW s.
+COMMENTS_REPORT_RATE_LIMIT = env.int("COMMENTS_REPORT_RATE_LIMIT", 10, minimum=1)
+COMMENTS_REPORT_RATE_WINDOW = env.int("COMMENTS_REPORT_RATE_WINDOW", 3600, minimum=1)
 # "<name> recently posted: <title>" under approved comments with a website: the server reads
 # the commenter's blog feed in a background task (comments/recent_posts.py), once a day per site.
 # On by default only with a background worker: with the immediate backend the fetch (up to a few
@@ -301,7 +348,12 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", not DEBUG)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", False)
+# A load balancer probes over plain HTTP: a 301 would read as "down".
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", 0)
+# Off by default: both bind every sub-domain (and, once preloaded, browsers) to HTTPS for good.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", False)
 # Behind a proxy that sets X-Forwarded-Proto; never without one (clients could claim HTTPS).
 if env.bool("SECURE_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -329,5 +381,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.security.csrf": {"level": "ERROR"}},
+    "loggers": {
+        "django.security.csrf": {"level": "ERROR"},
+        # Failed sign-ins and lock-outs (warnings), not django-axes' banner on every command.
+        "axes": {"level": "WARNING"},
+    },
 }

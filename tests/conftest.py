@@ -1,6 +1,27 @@
+import os
+
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from tests import factories
+
+# Property-based tests (tests/fuzz): a bounded number of examples in `make test` ("ci"), many
+# more in `make fuzz` (HYPOTHESIS_PROFILE=fuzz). No example database: nothing is written to
+# the repository, and every run starts afresh. Function-scoped fixtures (the database, the
+# client) are shared by the examples of a test on purpose: each example rolls back its rows.
+hypothesis_settings.register_profile(
+    "ci",
+    max_examples=30,
+    deadline=None,
+    database=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+hypothesis_settings.register_profile(
+    "fuzz", parent=hypothesis_settings.get_profile("ci"), max_examples=1000
+)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(scope="session")

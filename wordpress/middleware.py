@@ -2,6 +2,7 @@
 
 from django.http import HttpResponsePermanentRedirect
 
+from core.http import int_param
 from reviews.models import Review
 
 from .models import LegacyRedirect
@@ -32,8 +33,8 @@ class LegacyRedirectMiddleware:
 
     def __call__(self, request):
         if request.method in ("GET", "HEAD") and request.path == "/" and "p" in request.GET:
-            post_id = request.GET["p"]
-            target = _target(f"/?p={post_id}") if post_id.isdigit() else None
+            post_id = int_param(request.GET["p"])
+            target = _target(f"/?p={post_id}") if post_id is not None else None
             if target:
                 return HttpResponsePermanentRedirect(target)
         response = self.get_response(request)

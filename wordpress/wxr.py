@@ -23,9 +23,10 @@ Reading (``import_wxr``) maps a WordPress export onto this site, with these assu
 - Running the same file again adds nothing: authors, posts and comments are remembered by their
   WordPress ids (ImportedItem, per exported site).
 
-WXR files are untrusted input: a file with a DTD or entity declaration is refused before it is
-parsed, so entity expansion (billion laughs) and external entities (XXE) cannot happen, and only
-UTF-8 is accepted, so the check cannot be dodged with another encoding.
+WXR files are untrusted input: they are parsed with defusedxml, which refuses any DTD, entity
+declaration or external reference (no entity expansion, no XXE) wherever it hides, and only
+UTF-8 is accepted. A comment id used twice in one export is reported and skipped; the import
+goes on.
 
 Writing (``export_wxr``) produces a WXR 1.2 file of published reviews, their authors and approved
 comments (threaded with ``wp:comment_parent``) that ``import_wxr`` reads back.
@@ -39,6 +40,8 @@ from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from urllib.parse import unquote, urlsplit
 
+import defusedxml.ElementTree as DefusedET
+from defusedxml import DefusedXmlException
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -47,6 +50,8 @@ from django.utils.html import strip_tags
 from django.utils.text import slugify
 
 from comments.models import Comment
+from core.http import int_param
+from core.text import xml_safe
 from films.models import Film
 from reviews.models import Author, Review
 
@@ -64,8 +69,6 @@ WP_NAMESPACES = [f"http://wordpress.org/export/1.{n}/" for n in (2, 1, 0)]
 EXCERPT_NAMESPACES = [f"http://wordpress.org/export/1.{n}/excerpt/" for n in (2, 1, 0)]
 
 BLOCK_COMMENT_RE = re.compile(r"<!--\s*/?wp:.*?-->\n?", re.S)
-CDATA_RE = re.compile(r"<!\[CDATA\[.*?\]\]>", re.S)
-FORBIDDEN_RE = re.compile(r"<!(DOCTYPE|ENTITY)", re.I)
 ZERO_DATE = "0000-00-00 00:00:00"
 MAX_DEPTH = 20  # Comment.path holds 23 levels of 10-digit ids; deeper replies join an ancestor.
 
@@ -140,19 +143,12 @@ class WXRDocument:
 # Reading ------------------------------------------------------------------------------------
 
 
-def _check_safe(data: bytes) -> str:
-    """The file as text, or WXRError when it is not UTF-8 or declares a DTD or entities."""
+def _decode(data: bytes) -> str:
+    """The file as text, or WXRError when it is not UTF-8."""
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise WXRError("The file is not UTF-8 text, so it is not a WordPress export.") from exc
-    # A DTD can only appear outside CDATA sections; CDATA may quote "<!DOCTYPE html>" harmlessly.
-    if FORBIDDEN_RE.search(CDATA_RE.sub("", text)):
-        raise WXRError(
-            "The file declares a DTD or entities (<!DOCTYPE or <!ENTITY), which WordPress "
-            "exports never do; refused for safety."
-        )
-    return text
 
 
 def _text(element, path, default=""):
@@ -183,9 +179,15 @@ def _findall(element, tag):
 
 def parse(data: bytes) -> WXRDocument:
     """Parses WXR bytes, or raises WXRError with a message for the operator."""
-    text = _check_safe(data)
+    text = _decode(data)
     try:
-        root = ET.fromstring(text)
+        # The parser itself refuses DTDs, entities and external references: no pattern to dodge.
+        root = DefusedET.fromstring(text, forbid_dtd=True, forbid_entities=True)
+    except DefusedXmlException as exc:
+        raise WXRError(
+            "The file declares a DTD or entities (<!DOCTYPE or <!ENTITY), which WordPress "
+            "exports never do; refused for safety."
+        ) from exc
     except ET.ParseError as exc:
         raise WXRError(f"The file is not well-formed XML ({exc}).") from exc
     channel = root.find("channel")
@@ -268,6 +270,7 @@ class ImportCounts:
     present: dict = field(default_factory=dict)
     skipped_pingbacks: int = 0
     skipped_items: int = 0
+    problems: list = field(default_factory=list)  # what was skipped and why, for the operator
 
     def add(self, kind, created):
         bucket = self.created if created else self.present
@@ -424,8 +427,9 @@ def _import_post(doc, post, authors, counts):
 
 def _import_redirects(doc, post, review, counts):
     paths = [_legacy_path(post.link)] if _legacy_path(post.link) else []
-    if post.id.isdigit():
-        paths.append(f"/?p={post.id}")
+    post_id = int_param(post.id)  # as the redirect middleware reads "/?p=" (ASCII digits)
+    if post_id is not None:
+        paths.append(f"/?p={post_id}")
     for path in paths:
         _, created = LegacyRedirect.objects.get_or_create(
             old_path=path, defaults={"review": review}
@@ -447,14 +451,24 @@ def _clean_ip(value):
         return None
 
 
-def _import_comments(doc, post, review, users_by_wp_id, counts):
+def _import_comments(doc, post, review, users_by_wp_id, counts, owners):
+    """`owners`: {WordPress comment id: post id} of the comments this file already had."""
     kind = ImportedItem.Kind.COMMENT
     wanted = {}
     for comment in post.comments:
         if comment.type in ("pingback", "trackback"):
             counts.skipped_pingbacks += 1
             continue
+        if comment.id in wanted or comment.id in owners:
+            # WordPress ids are unique per site: a second use is a damaged or merged export.
+            counts.problems.append(
+                f"Comment {comment.id} of post {post.id} skipped: post "
+                f"{owners.get(comment.id, post.id)} already has a comment with that id."
+            )
+            continue
         wanted[comment.id] = comment
+    for comment_id in wanted:
+        owners[comment_id] = post.id
 
     def chain(comment):
         """The ancestors' ids, nearest first, stopping at a missing parent or a loop."""
@@ -471,11 +485,17 @@ def _import_comments(doc, post, review, users_by_wp_id, counts):
     # level, oldest first, so siblings keep the order they were written in.
     order = sorted(
         wanted.values(),
-        key=lambda c: (len(ancestry[c.id]), c.date_gmt, int(c.id) if c.id.isdigit() else 0),
+        key=lambda c: (len(ancestry[c.id]), c.date_gmt, int_param(c.id, default=0)),
     )
     saved = {}
     for wp_comment in order:
         existing = _remembered(doc.site, kind, wp_comment.id, Comment)
+        if existing is not None and existing.review_id != review.pk:
+            counts.problems.append(
+                f"Comment {wp_comment.id} of post {post.id} skipped: an earlier import gave "
+                f"that id to a comment on another review."
+            )
+            continue
         if existing is not None:
             saved[wp_comment.id] = existing
             counts.add("comments", False)
@@ -510,7 +530,7 @@ def import_wxr(*, data: bytes, dry_run: bool = False) -> ImportCounts:
     doc = parse(data)
     counts = ImportCounts(skipped_items=doc.skipped_items)
     with transaction.atomic():
-        authors, users_by_wp_id = {}, {}
+        authors, users_by_wp_id, owners = {}, {}, {}
         for wp_author in doc.authors:
             author = _import_author(doc, wp_author, counts)
             authors[wp_author.login] = author
@@ -519,7 +539,7 @@ def import_wxr(*, data: bytes, dry_run: bool = False) -> ImportCounts:
         for post in doc.posts:
             review = _import_post(doc, post, authors, counts)
             _import_redirects(doc, post, review, counts)
-            _import_comments(doc, post, review, users_by_wp_id, counts)
+            _import_comments(doc, post, review, users_by_wp_id, counts, owners)
         if dry_run:
             transaction.set_rollback(True)
     return counts
@@ -533,8 +553,10 @@ def _wp(tag):
 
 
 def _sub(parent, tag, text="", **attrib):
-    element = ET.SubElement(parent, tag, attrib)
-    element.text = "" if text is None else str(text)
+    # ElementTree writes any character it is given: a row holding a control character (saved
+    # before the validators, or by a script) would make a file that no XML parser reads back.
+    element = ET.SubElement(parent, tag, {name: xml_safe(value) for name, value in attrib.items()})
+    element.text = "" if text is None else xml_safe(text)
     return element
 
 

@@ -13,16 +13,19 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.decorators import method_decorator
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext, ngettext, ngettext_lazy, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, ListView
+
+from core.http import int_param, safe_next
+from core.validators import validate_no_control_characters
+from core.views import PageParamMixin
 
 from ..models import Comment, ModerationLog
 from ..moderation import apply_action, edit_comment, is_moderator, undo_last
@@ -102,23 +105,18 @@ class ModeratorRequiredMixin:
 
 
 def _back(request):
-    """Where to return after a decision: the page the moderator came from, if it is ours."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return reverse("moderation:queue")
+    """Where to return after a decision: the page the moderator came from, if it is ours.
+
+    Views redirect there with HttpResponseRedirect: redirect() would try to reverse() a
+    `next` that is neither a path nor a URL, and answer 500 after the change was saved.
+    """
+    target = request.POST.get("next") or request.GET.get("next")
+    return safe_next(request, target, fallback=reverse("moderation:queue"))
 
 
 def _posted_ids(request):
-    ids = []
-    for value in request.POST.getlist("comment")[:MAX_IDS]:
-        value = value.strip()
-        # At most 18 digits: a bigger number cannot be a key, and SQLite would overflow on it.
-        if value.isdigit() and len(value) <= 18:
-            ids.append(int(value))
-    return ids
+    ids = (int_param(value, minimum=1) for value in request.POST.getlist("comment")[:MAX_IDS])
+    return [pk for pk in ids if pk is not None]
 
 
 def _state(comments):
@@ -127,7 +125,7 @@ def _state(comments):
     ]
 
 
-class QueueView(ModeratorRequiredMixin, ListView):
+class QueueView(ModeratorRequiredMixin, PageParamMixin, ListView):
     template_name = "comments/moderation/queue.html"
     context_object_name = "comments"
     paginate_by = 50
@@ -197,13 +195,13 @@ class ActionView(ModeratorRequiredMixin, View):
                 }
             )
         (messages.success if changed else messages.info)(request, message)
-        return redirect(_back(request))
+        return HttpResponseRedirect(_back(request))
 
     def _refuse(self, message):
         if wants_json(self.request):
             return JsonResponse({"error": message}, status=HTTPStatus.BAD_REQUEST)
         messages.error(self.request, message)
-        return redirect(_back(self.request))
+        return HttpResponseRedirect(_back(self.request))
 
 
 class UndoView(ModeratorRequiredMixin, View):
@@ -234,7 +232,7 @@ class UndoView(ModeratorRequiredMixin, View):
                 }
             )
         (messages.success if restored else messages.info)(request, message)
-        return redirect(_back(request))
+        return HttpResponseRedirect(_back(request))
 
 
 class EditCommentForm(forms.Form):
@@ -243,6 +241,7 @@ class EditCommentForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 10}),
         max_length=settings.COMMENTS_MAX_LENGTH,
         strip=True,
+        validators=[validate_no_control_characters],
         help_text=_("The previous text is kept in the comment's moderation history."),
     )
 
@@ -281,4 +280,4 @@ class EditView(ModeratorRequiredMixin, FormView):
             )
         else:
             messages.info(self.request, gettext("The text is unchanged."))
-        return redirect(_back(self.request))
+        return HttpResponseRedirect(_back(self.request))

@@ -94,6 +94,10 @@ def delete_own(request, pk):
 
 REPORTED_MESSAGE = _("Thank you. A moderator will look at this comment.")
 ALREADY_REPORTED_MESSAGE = _("You already reported this comment.")
+TOO_MANY_REPORTS_MESSAGE = _(
+    "Many reports came from your network in a short time, so this one was not recorded. "
+    "Please try again later."
+)
 
 
 @require_POST
@@ -103,9 +107,14 @@ def report(request, pk):
     if not comment.review.is_public or comment.status not in services.EDITABLE_STATUSES:
         raise Http404("No such comment.")
     viewer = Viewer.from_request(request)
-    if viewer.has_reported(comment.pk):
+    if services.report_rate_limited(viewer):
+        # Every attempt counts, recorded or not: a script cycling through comments slows too.
+        messages.error(request, TOO_MANY_REPORTS_MESSAGE)
+    elif viewer.has_reported(comment.pk):
         messages.info(request, ALREADY_REPORTED_MESSAGE)
     elif comment.is_public:
+        # Not recorded when another browser on this network reported it: thanked all the same,
+        # it is with the moderators (and telling would reveal what a housemate reported).
         services.report_comment(
             comment=comment, viewer=viewer, reason=request.POST.get("reason", "")
         )

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext, gettext_noop
@@ -31,7 +32,7 @@ def _form_page(request, *, review, form, status, message=""):
     closed = not review.comments_are_open
     typed_comment = form.data.get("comment", "")
     if not closed:
-        form.prepare_redisplay()
+        form.prepare_redisplay(csrf_token=get_token(request))
         threads.keep_order_in_form(form, threads.read_order(request.GET.get(threads.ORDER_PARAM)))
     context = {
         "review": review,

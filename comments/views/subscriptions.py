@@ -8,7 +8,6 @@ one-click POST a mail client sends (no CSRF token there: the signed token author
 from http import HTTPStatus
 
 from django import forms
-from django.core.cache import cache
 from django.db import transaction
 from django.shortcuts import render
 from django.utils import timezone
@@ -18,12 +17,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from .. import tasks, tokens
+from .. import limits, tasks, tokens
+from ..identity import Viewer
 from ..models import Comment, VerifiedEmail
 from ..spam import client_ip
 
 PAGE = "comments/subscription/page.html"
+# Verification mails: per network and per address an hour, and per address a day.
 VERIFY_REQUESTS_PER_HOUR = 5
+VERIFY_MAILS_PER_ADDRESS_PER_DAY = 10
 
 
 def _page(request, *, title, message, button=None, status=HTTPStatus.OK, review=None):
@@ -99,7 +101,7 @@ def confirm(request, token):
         subscription.confirmed_at = timezone.now()
         subscription.save(update_fields=["confirmed_at"])
         mark_verified(subscription.email)
-    return _page(
+    response = _page(
         request,
         title=gettext("Subscription confirmed"),
         message=gettext(
@@ -108,6 +110,11 @@ def confirm(request, token):
         ),
         review=review,
     )
+    # Opening the mailed link proved the address, in this browser only (see Viewer.verified).
+    viewer = Viewer.from_request(request)
+    viewer.verified(subscription.email)
+    viewer.save(request, response)
+    return response
 
 
 @never_cache
@@ -151,12 +158,19 @@ class VerifyEmailForm(forms.Form):
     email = forms.EmailField(label=_("Your email address"), max_length=254)
 
 
-def _too_many_requests(key) -> bool:
-    cache.add(key, 0, timeout=3600)
-    try:
-        return cache.incr(key) > VERIFY_REQUESTS_PER_HOUR
-    except ValueError:
-        return False
+def _verification_limited(request, email) -> bool:
+    """Counts a request for a verification mail; True when its network or its address asked
+    too often. The address is counted as a keyed hash: the cache never holds it."""
+    network = limits.keyed_hash(limits.network(client_ip(request)), purpose="verify-network")
+    address = limits.keyed_hash(email.strip().casefold(), purpose="verify-address")
+    hour, day = 3600, 24 * 3600
+    return (
+        limits.over_limit(f"verify:net:{network}", limit=VERIFY_REQUESTS_PER_HOUR, window=hour)
+        or limits.over_limit(f"verify:to:{address}", limit=VERIFY_REQUESTS_PER_HOUR, window=hour)
+        or limits.over_limit(
+            f"verify:to-day:{address}", limit=VERIFY_MAILS_PER_ADDRESS_PER_DAY, window=day
+        )
+    )
 
 
 @never_cache
@@ -166,23 +180,22 @@ def verify_email_request(request):
     form = VerifyEmailForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
-        limited = _too_many_requests(
-            f"comments:verify:ip:{client_ip(request)}"
-        ) or _too_many_requests(f"comments:verify:email:{email.casefold()}")
         # Only addresses with an approved comment get a mail, so this form cannot be used to
-        # send mail to strangers; the answer is the same either way, so it reveals nothing.
+        # send mail to strangers, and the mail carries nothing typed here but its recipient.
+        # An address verified before gets one too: trust lives in the browser that opened the
+        # link, so a regular on a new browser needs a new link. The answer is the same either
+        # way, so it reveals nothing.
         if (
-            not limited
+            not _verification_limited(request, email)
             and Comment.objects.approved().filter(email__iexact=email).exists()
-            and not VerifiedEmail.objects.filter(email__iexact=email).exists()
         ):
             transaction.on_commit(lambda: tasks.send_verification_mail.enqueue(email))
         return _page(
             request,
             title=gettext("Check your email"),
             message=gettext(
-                "If this address has an approved comment here, we have sent it a link. "
-                "Open it to confirm the address; your next comments will then appear at once."
+                "If this address has an approved comment here, we have sent it a link. Open it "
+                "in the browser you comment from: your next comments there will appear at once."
             ),
         )
     return render(request, "comments/subscription/verify_request.html", {"form": form})
@@ -195,24 +208,32 @@ def verify_email(request, token):
         email = tokens.email_from_verify_token(token)
     except tokens.InvalidToken as exc:
         return _bad_link(request, exc)
-    if VerifiedEmail.objects.filter(email__iexact=email).exists():
+    viewer = Viewer.from_request(request)
+    if viewer.has_verified(email) and VerifiedEmail.objects.filter(email__iexact=email).exists():
         return _page(
             request,
             title=gettext("Already confirmed"),
-            message=gettext("This address is confirmed: your comments appear without waiting."),
+            message=gettext(
+                "This address is confirmed in this browser: your comments appear without waiting."
+            ),
         )
     if request.method != "POST":
         return _page(
             request,
             title=gettext("Confirm your email address"),
             message=gettext(
-                "Confirm this address so your comments appear without waiting for a moderator."
+                "Confirm this address so your comments from this browser appear without waiting "
+                "for a moderator."
             ),
             button=gettext("Confirm my address"),
         )
     mark_verified(email)
-    return _page(
+    # The proof is a signed cookie in this browser: typing the address elsewhere proves nothing.
+    viewer.verified(email)
+    response = _page(
         request,
         title=gettext("Address confirmed"),
-        message=gettext("Thank you. Your next comments will appear at once."),
+        message=gettext("Thank you. Your next comments from this browser will appear at once."),
     )
+    viewer.save(request, response)
+    return response

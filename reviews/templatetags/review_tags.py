@@ -6,6 +6,7 @@ from django.utils.translation import gettext, ngettext
 
 from core import seo
 from core.formatting import format_score
+from core.http import MAX_PAGE, int_param
 from core.images import rendition_url
 from reviews.models import verdict_for
 
@@ -55,9 +56,9 @@ def canonical_url(context):
     if request is None:
         return ""
     url = request.build_absolute_uri(request.path)
-    page = request.GET.get("page", "")
-    if page.isdigit() and int(page) > 1:
-        url += f"?page={int(page)}"
+    page = int_param(request.GET.get("page"), minimum=2, maximum=MAX_PAGE)
+    if page is not None:
+        url += f"?page={page}"
     return url
 
 
@@ -67,7 +68,7 @@ def page_url(context, number):
     request = context["request"]
     query = request.GET.copy()
     query.pop("page", None)
-    if int(number) > 1:
+    if int_param(number, default=1) > 1:
         query["page"] = number
     encoded = query.urlencode()
     return f"?{encoded}" if encoded else request.path

@@ -8,11 +8,16 @@ from django.urls import reverse
 from comments import spam
 
 READER_IP = "198.51.100.23"
+# The CSRF token the helpers' forms carry. The test client does not check CSRF tokens, but the
+# form's timestamp must have been issued for the token posted with it (comments.spam).
+FORM_CSRF_TOKEN = "test-form-csrf-token"
 
 
-def form_data(**overrides):
-    """What the comment form sends: a valid signed timestamp and an empty honeypot."""
+def form_data(*, csrf_token=FORM_CSRF_TOKEN, **overrides):
+    """What the comment form sends: its CSRF token, a signed timestamp issued for that token
+    (fresh on every call: a timestamp serves one post) and an empty honeypot."""
     data = {
+        spam.CSRF_FIELD: csrf_token,
         "comment": "A thoughtful comment about the film.",
         "name": "Ada Reader",
         "email": "ada@example.net",
@@ -20,7 +25,7 @@ def form_data(**overrides):
         "parent": "",
         "rating": "",
         spam.HONEYPOT_FIELD: "",
-        spam.TIMESTAMP_FIELD: spam.issue_timestamp(),
+        spam.TIMESTAMP_FIELD: spam.issue_timestamp(csrf_token),
     }
     data.update(overrides)
     return data

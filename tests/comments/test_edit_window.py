@@ -238,7 +238,7 @@ def test_edit_and_delete_need_a_csrf_token(review):
     browser.get(review.get_absolute_url())
     token = browser.cookies["csrftoken"].value
     with override_settings(COMMENTS_MODERATION="none"):
-        browser.post(post_url(review), {**form_data(), "csrfmiddlewaretoken": token})
+        browser.post(post_url(review), form_data(csrf_token=token))
     comment = Comment.objects.latest("pk")
     assert browser.post(edit_url(comment), {"comment": "No token."}).status_code == 403
     assert browser.post(delete_url(comment)).status_code == 403

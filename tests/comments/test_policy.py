@@ -1,13 +1,16 @@
 """The moderation policy for new comments, through the real posting flow."""
 
+import io
 from datetime import timedelta
 from http import HTTPStatus
 
 import pytest
+from django.core.management import call_command
 from django.test import Client, override_settings
+from django.urls import reverse
 from django.utils import timezone
 
-from comments import identity, moderation
+from comments import identity, moderation, tokens
 from comments.models import BlocklistEntry, Comment, VerifiedEmail
 from tests.comments.moderation_support import post_comment, visible_to_public
 from tests.factories import CommentFactory, ReviewFactory, UserFactory
@@ -121,12 +124,63 @@ def test_forged_proof_cookie_is_ignored(client, review):
     assert latest().status == Comment.Status.PENDING
 
 
-def test_verified_email_is_trusted_on_any_browser(review):
+def open_verification_link(browser, email):
+    """What the reader does with the link in the verification mail: open it, confirm."""
+    link = reverse("subscriptions:verify_email", args=[tokens.make_verify_token(email)])
+    return browser.post(link)
+
+
+def test_a_verified_address_is_trusted_only_in_the_browser_that_opened_the_link(review):
+    # Replaces "a verified email is trusted on any browser": that was the abuse (issue 10).
+    browser_a, browser_b = Client(), Client()
+    open_verification_link(browser_a, "ada@example.net")
+    assert VerifiedEmail.objects.filter(email="ada@example.net").exists()
+    assert identity.VERIFIED_COOKIE in browser_a.cookies
+    assert "ada@example.net" not in browser_a.cookies[identity.VERIFIED_COOKIE].value
+
+    post_comment(browser_b, review, comment="Typed her address.", email="ada@example.net")
+    typed = latest()
+    post_comment(browser_a, review, comment="Really Ada.", email="Ada@Example.net")
+    proven = latest()
+
+    assert typed.status == Comment.Status.PENDING
+    assert typed.held_reason == "First comment from this commenter"
+    assert not visible_to_public(review, typed)
+    assert proven.status == Comment.Status.APPROVED
+
+
+def test_a_verified_browser_does_not_vouch_for_another_address(review):
+    browser = Client()
+    open_verification_link(browser, "ada@example.net")
+    VerifiedEmail.objects.create(email="rita@example.net")  # verified by Rita, elsewhere
+
+    post_comment(browser, review, email="rita@example.net")
+
+    assert latest().status == Comment.Status.PENDING
+
+
+def test_a_forged_verification_cookie_is_ignored(review):
     VerifiedEmail.objects.create(email="ada@example.net")
+    browser = Client()
+    open_verification_link(browser, "someone@example.net")
+    genuine = browser.cookies[identity.VERIFIED_COOKIE].value
+    value, signature = genuine.split(":", 1)
+    browser.cookies[identity.VERIFIED_COOKIE] = f"{'0' * 64}:{signature}"  # tampered
+    assert value != "0" * 64
 
-    post_comment(Client(), review, email="Ada@Example.net")
+    post_comment(browser, review, email="ada@example.net")
 
-    assert latest().status == Comment.Status.APPROVED
+    assert latest().status == Comment.Status.PENDING
+
+
+def test_erasing_a_verified_address_ends_the_trust_in_its_browser(review):
+    browser = Client()
+    open_verification_link(browser, "ada@example.net")
+
+    call_command("comment_data", "erase", "ada@example.net", "--no-input", stdout=io.StringIO())
+    post_comment(browser, review, email="ada@example.net")
+
+    assert latest().status == Comment.Status.PENDING
 
 
 def test_signed_in_author_is_published_at_once(client, review):

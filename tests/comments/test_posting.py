@@ -12,6 +12,7 @@ from comments.forms import HONEYPOT_ERROR
 from comments.models import Comment
 from reviews.models import Review
 from tests.comments.commenting import (
+    FORM_CSRF_TOKEN,
     READER_IP,
     field_value,
     form_data,
@@ -55,7 +56,9 @@ def test_review_page_shows_the_comment_form_as_the_spec_words_it(client, review)
     honeypot = input_tag(respond, spam.HONEYPOT_FIELD)
     assert 'tabindex="-1"' in honeypot and 'autocomplete="off"' in honeypot
     assert "Leave this field empty" in respond
-    assert spam.check_timestamp(field_value(respond, spam.TIMESTAMP_FIELD)) in (
+    token = field_value(respond, spam.TIMESTAMP_FIELD)
+    # Issued for the CSRF token the form itself carries.
+    assert spam.check_timestamp(token, csrf_token=field_value(respond, spam.CSRF_FIELD)) in (
         None,
         spam.MESSAGE_TOO_FAST,
     )
@@ -183,8 +186,7 @@ def test_hostile_markup_is_kept_as_text_not_markup(client, review):
 
 
 def test_the_error_page_is_a_full_page_with_a_fresh_timestamp(client, review):
-    stale = spam.issue_timestamp()
-    response = post_comment(client, review, name="", **{spam.TIMESTAMP_FIELD: stale})
+    response = post_comment(client, review, name="")
     html = response.content.decode()
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert "<html" in html and review.headline in html
@@ -199,9 +201,10 @@ def test_a_forged_or_missing_timestamp_is_refused_with_a_message_and_the_text_ke
         )
         html = response.content.decode()
         assert response.status_code == HTTPStatus.BAD_REQUEST
-        assert escape(spam.check_timestamp(token)) in html
+        assert escape(spam.check_timestamp(token, csrf_token=FORM_CSRF_TOKEN)) in html
         assert "Kept despite the token." in html
-        assert spam.check_timestamp(field_value(html, spam.TIMESTAMP_FIELD)) is None
+        fresh = field_value(html, spam.TIMESTAMP_FIELD)
+        assert spam.check_timestamp(fresh, csrf_token=field_value(html, spam.CSRF_FIELD)) is None
     assert Comment.objects.count() == 0
 
 

@@ -5,6 +5,7 @@ resolver), except for a loopback http.server that exercises the real HTTP code."
 import io
 import socket
 import threading
+import time
 from datetime import timedelta
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -82,7 +83,7 @@ class FakeWeb:
     def redirect(self, url, location, status=301):
         self.pages[url] = (status, {"Location": location}, b"")
 
-    def open(self, url, addresses):
+    def open(self, url, addresses, deadline):
         self.requested.append(url)
         page = self.pages.get(url, (404, {"Content-Type": "text/plain"}, b"not found"))
         if isinstance(page, BaseException):
@@ -479,5 +480,114 @@ def test_the_guard_refuses_a_real_loopback_blog_before_connecting(
     comment_with(f"{local_blog}/")
 
     assert _Blog.requests == []
+    assert CommenterFeed.objects.get().failures == 1
+    assert "recently posted" not in page(client, review)
+
+
+# One deadline for the whole read of a site: a server that trickles bytes never trips a
+# per-read timeout, so without it a fetch would last as long as the server liked.
+
+TRICKLE_EVERY = 0.5  # seconds between bytes: each read succeeds well within recent_posts.TIMEOUT
+
+
+class _Trickler(BaseHTTPRequestHandler):
+    stop = threading.Event()
+    sent = []  # bytes written so far, all requests together
+
+    def do_GET(self):  # noqa: N802 (http.server's name)
+        if self.path == "/redirect":  # a slow hop that redirects back to itself
+            time.sleep(TRICKLE_EVERY * 2)
+            head = b"HTTP/1.1 302 Found\r\nLocation: /redirect\r\nContent-Length: 0\r\n\r\n"
+            self._write(head, all_at_once=True)
+        elif self.path == "/home":  # a slow home page naming its (trickling) feed
+            time.sleep(TRICKLE_EVERY * 3)
+            body = HOME_WITH_FEED_LINK.replace(b"/feed.atom", b"/feed")
+            head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: %d\r\n\r\n"
+            self._write(head % len(body) + body, all_at_once=True)
+        elif self.path == "/slow-headers":  # even the status line comes a byte at a time
+            self._write(b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\n\r\n" + FEED)
+        else:  # prompt headers, then a body that never finishes arriving
+            head = b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\n"
+            self._write(head + b"Content-Length: %d\r\n\r\n" % len(FEED), all_at_once=True)
+            self._write(FEED)
+
+    def _write(self, data, all_at_once=False):
+        pieces = [data] if all_at_once else [data[i : i + 1] for i in range(len(data))]
+        for piece in pieces:
+            if type(self).stop.is_set():
+                return
+            try:
+                self.wfile.write(piece)
+            except OSError:  # the reader gave up: what the deadline is for
+                return
+            type(self).sent.append(piece)
+            if not all_at_once:
+                time.sleep(TRICKLE_EVERY)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def trickling_blog(settings, monkeypatch):
+    settings.COMMENTS_FEED_ALLOW_PRIVATE = True  # tests only: the guard would refuse loopback
+    monkeypatch.setattr(recent_posts, "DEADLINE", 2)
+    _Trickler.stop.clear()
+    _Trickler.sent = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Trickler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    _Trickler.stop.set()
+    server.shutdown()
+    server.server_close()
+
+
+def timed(call, *args):
+    started = time.monotonic()
+    with pytest.raises(recent_posts.DeadlineExceeded) as raised:
+        call(*args)
+    return time.monotonic() - started, raised.value
+
+
+def test_a_feed_trickling_its_body_is_cut_off_at_the_deadline(trickling_blog):
+    elapsed, error = timed(recent_posts.fetch, f"{trickling_blog}/feed")
+
+    assert 2 <= elapsed < 3
+    assert "within 2 s" in str(error)
+    assert len(_Trickler.sent) > 2  # reads kept succeeding: only the deadline stopped it
+
+
+def test_a_server_trickling_its_status_line_is_cut_off_at_the_deadline(trickling_blog):
+    elapsed, _ = timed(recent_posts.fetch, f"{trickling_blog}/slow-headers")
+
+    assert 2 <= elapsed < 3
+
+
+def test_the_deadline_spans_every_redirect(trickling_blog):
+    # Each hop answers within a second; three of them do not fit in two.
+    elapsed, _ = timed(recent_posts.fetch, f"{trickling_blog}/redirect")
+
+    assert 2 <= elapsed < 3
+
+
+def test_the_deadline_spans_the_page_and_its_feed(trickling_blog):
+    # The home page takes most of the two seconds; its feed gets what is left, not two more.
+    elapsed, _ = timed(recent_posts.discover_and_read, f"{trickling_blog}/home")
+
+    assert 2 <= elapsed < 3
+    assert b"/feed" in b"".join(_Trickler.sent)  # the feed was reached, then cut off
+
+
+def test_a_trickling_blog_costs_an_approval_at_most_the_deadline(
+    trickling_blog, settings, comment_with, client, review
+):
+    settings.COMMENTS_FETCH_RECENT_POSTS = True
+    settings.COMMENTS_MODERATION = "none"
+    started = time.monotonic()
+
+    comment_with(f"{trickling_blog}/feed")  # the immediate backend fetches inside the request
+
+    assert time.monotonic() - started < 3
     assert CommenterFeed.objects.get().failures == 1
     assert "recently posted" not in page(client, review)

@@ -1,17 +1,21 @@
 """Readers report a comment; enough reports send it back to the moderation queue."""
 
+import hashlib
+import importlib
 import re
 from datetime import timedelta
 from http import HTTPStatus
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.management import call_command
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from comments import identity
 from comments.models import Comment, CommentReport, ModerationLog
 from tests.comments.commenting import post_comment
 from tests.factories import CommentFactory
@@ -167,3 +171,134 @@ def test_moderators_can_read_reports_in_the_admin(client, moderator):
     client.force_login(moderator)
     response = client.get("/admin/comments/commentreport/")
     assert response.status_code == HTTPStatus.OK
+
+
+# --- one reporter counts once (issue 10: three cookie-less sessions took any comment down)
+
+TOO_MANY = "Many reports came from your network in a short time"
+
+
+def test_three_cookieless_sessions_from_one_network_count_as_one_reporter(review):
+    comment = CommentFactory(review=review, body="An unpopular but fair opinion.")
+
+    for _ in range(3):
+        browser = Client()  # a fresh session each time, no cookies kept
+        response = report(browser, comment, ip="203.0.113.9")
+        assert THANKS in browser.get(response["Location"]).content.decode()
+
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.APPROVED
+    assert CommentReport.objects.count() == 1
+    assert (
+        "An unpopular but fair opinion." in Client().get(review.get_absolute_url()).content.decode()
+    )
+
+
+def test_three_readers_on_three_networks_still_send_it_to_the_queue(review):
+    comment = CommentFactory(review=review)
+
+    for ip in ("203.0.113.9", "198.51.100.4", "2001:db8:5::1"):
+        report(Client(), comment, ip=ip)
+
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.PENDING
+    assert comment.held_reason == "Reported by readers"
+
+
+def test_addresses_of_one_ipv6_network_are_one_reporter(review):
+    # A subscriber line holds a whole /64: a new address in it is not a new reader.
+    comment = CommentFactory(review=review)
+
+    for n in range(3):
+        report(Client(), comment, ip=f"2001:db8:1:2::{n + 1:x}")
+
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.APPROVED
+    assert CommentReport.objects.count() == 1
+
+
+def test_one_browser_moving_between_networks_counts_once(client, review):
+    comment = CommentFactory(review=review)
+    report(client, comment, ip="203.0.113.9")
+
+    response = report(client, comment, ip="198.51.100.4")
+
+    assert ALREADY in client.get(response["Location"]).content.decode()
+    assert CommentReport.objects.count() == 1
+
+
+def test_reports_keep_keyed_hashes_of_the_network_and_the_browser(client, review):
+    comment = CommentFactory(review=review)
+    report(client, comment, ip="203.0.113.9")
+
+    stored = CommentReport.objects.get()
+    assert len(stored.ip_hash) == 64 and len(stored.reporter_hash) == 64
+    # Keyed: not a plain hash anyone could recompute from an address.
+    assert stored.ip_hash != hashlib.sha256(b"203.0.113.9").hexdigest()
+    reporter_id = client.session[identity.REPORTER_SESSION_KEY]
+    assert reporter_id not in stored.reporter_hash
+    assert stored.reporter_hash != hashlib.sha256(reporter_id.encode()).hexdigest()
+
+
+def test_a_reporter_still_counts_once_after_the_addresses_are_purged(review):
+    comment = CommentFactory(review=review)
+    report(Client(), comment, ip="203.0.113.9")
+    CommentReport.objects.update(created_at=timezone.now() - timedelta(days=31))
+    call_command("purge_comment_ips")
+
+    report(Client(), comment, ip="203.0.113.9")
+
+    assert CommentReport.objects.get().ip_address is None
+    assert CommentReport.objects.count() == 1
+
+
+def test_the_database_takes_one_report_per_network_and_per_browser(review):
+    comment, other = CommentFactory(review=review), CommentFactory(review=review)
+    CommentReport.objects.create(comment=comment, ip_hash="a" * 64, reporter_hash="b" * 64)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CommentReport.objects.create(comment=comment, ip_hash="a" * 64, reporter_hash="c" * 64)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CommentReport.objects.create(comment=comment, ip_hash="d" * 64, reporter_hash="b" * 64)
+
+    CommentReport.objects.create(comment=other, ip_hash="a" * 64, reporter_hash="b" * 64)
+    # Reports from before the hashes (empty) never collide.
+    CommentReport.objects.create(comment=comment)
+    CommentReport.objects.create(comment=comment)
+    assert CommentReport.objects.count() == 4
+
+
+@override_settings(COMMENTS_REPORT_RATE_LIMIT=2)
+def test_reports_are_rate_limited_per_network(review):
+    comments = CommentFactory.create_batch(3, review=review)
+    for comment in comments[:2]:
+        report(Client(), comment, ip="203.0.113.9")
+
+    browser = Client()
+    response = report(browser, comments[2], ip="203.0.113.9")
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert TOO_MANY in browser.get(response["Location"]).content.decode()
+    assert CommentReport.objects.count() == 2
+    # Another network is not held back by this one.
+    report(Client(), comments[2], ip="198.51.100.4")
+    assert CommentReport.objects.filter(comment=comments[2]).count() == 1
+
+
+def test_reports_from_before_the_hashes_count_once_per_network(review):
+    """The migration that added the hashes fills them from the addresses still stored."""
+    migration = importlib.import_module("comments.migrations.0008_reporters")
+    comment, other = CommentFactory(review=review), CommentFactory(review=review)
+    for ip in ("203.0.113.9", "203.0.113.9", None, "198.51.100.4"):
+        CommentReport.objects.create(comment=comment, ip_address=ip)
+    CommentReport.objects.create(comment=other, ip_address="203.0.113.9")
+
+    migration.hash_earlier_reporters(django_apps, None)
+
+    hashed = CommentReport.objects.exclude(ip_hash="")
+    assert hashed.filter(comment=comment).values("ip_hash").distinct().count() == 2
+    assert hashed.filter(comment=comment).count() == 2
+    assert hashed.filter(comment=other).count() == 1
+    # A network that reported before the upgrade does not count a second time now.
+    report(Client(), comment, ip="203.0.113.9")
+    assert CommentReport.objects.filter(comment=comment).count() == 4

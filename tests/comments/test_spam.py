@@ -10,6 +10,7 @@ from django.test import Client, override_settings
 
 from comments import spam
 from comments.models import Comment
+from tests.comments.commenting import FORM_CSRF_TOKEN, field_value
 from tests.comments.moderation_support import post_comment
 from tests.factories import CommentFactory, ReviewFactory
 
@@ -19,11 +20,16 @@ TEXT = "This film's ending stayed with me for days, the quiet last scene especia
 
 
 def token_issued(seconds_ago, monkeypatch):
-    """A genuine timestamp token as if the page had been loaded `seconds_ago`."""
+    """A genuine timestamp token as if the page had been loaded `seconds_ago` (for the CSRF
+    token the helpers post, tests.comments.commenting.FORM_CSRF_TOKEN)."""
     real = time.time()
     with monkeypatch.context() as patch:
         patch.setattr(time, "time", lambda: real - seconds_ago)
-        return spam.issue_timestamp()
+        return spam.issue_timestamp(FORM_CSRF_TOKEN)
+
+
+def check(token):
+    return spam.check_timestamp(token, csrf_token=FORM_CSRF_TOKEN)
 
 
 def returned_token(response):
@@ -63,7 +69,7 @@ def test_honeypot_is_hidden_from_people_and_assistive_technology(client, review)
 
 @override_settings(COMMENTS_MIN_SECONDS=3)
 def test_post_faster_than_a_person_can_type_is_refused_with_the_text_kept(client, review):
-    response = post_comment(client, review, comment=TEXT, timestamp=spam.issue_timestamp())
+    response = post_comment(client, review, comment=TEXT)  # a token issued just now
 
     assert_refused_keeping_text(response, "Please wait a few seconds and post again")
 
@@ -87,9 +93,12 @@ def test_form_open_longer_than_a_day_is_refused_with_the_text_and_a_fresh_form(
         response, "This form was open too long. Your comment is kept below: please post it again."
     )
     fresh = returned_token(response)
+    page_csrf = field_value(response.content.decode(), spam.CSRF_FIELD)
     assert fresh != stale
-    assert spam.check_timestamp(fresh) is None  # COMMENTS_MIN_SECONDS is 0 in tests
-    assert post_comment(client, review, comment=TEXT, timestamp=fresh).status_code == 302
+    # Issued for the CSRF token of the page that carries it; COMMENTS_MIN_SECONDS is 0 in tests.
+    assert spam.check_timestamp(fresh, csrf_token=page_csrf) is None
+    again = post_comment(client, review, comment=TEXT, timestamp=fresh, csrf_token=page_csrf)
+    assert again.status_code == 302
 
 
 @override_settings(COMMENTS_MAX_FORM_AGE=600)
@@ -115,7 +124,7 @@ def test_timestamp_signed_for_another_purpose_is_refused():
     # The site's own key and the same shape of value, under another salt.
     other = signing.Signer(salt="somewhere-else").sign_object({"issued": int(time.time()) - 60})
 
-    assert spam.check_timestamp(other) == spam.MESSAGE_FORGED
+    assert check(other) == spam.MESSAGE_FORGED
 
 
 def test_tampered_timestamp_claiming_an_earlier_load_is_refused(monkeypatch):
@@ -123,17 +132,22 @@ def test_tampered_timestamp_claiming_an_earlier_load_is_refused(monkeypatch):
     with override_settings(SECRET_KEY="an-attackers-guess-not-the-site-key-0123456789abcdef"):
         earlier = token_issued(60, monkeypatch)
 
-    assert spam.check_timestamp(earlier) == spam.MESSAGE_FORGED
-    assert spam.check_timestamp(token_issued(60, monkeypatch)) is None  # the genuine one passes
+    assert check(earlier) == spam.MESSAGE_FORGED
+    assert check(token_issued(60, monkeypatch)) is None  # the genuine one passes
 
 
 def test_token_of_the_earlier_format_is_refused_as_forged_not_an_error():
     from django.core import signing
 
-    # What forms rendered before the token carried its issue time hold.
+    # What forms rendered before the token carried its issue time hold, and before it was
+    # bound to the form's CSRF token (a bearer token any browser could use for a day).
     earlier_format = signing.TimestampSigner(salt="comments.form-timestamp").sign("form")
+    unbound = signing.Signer(salt="comments.form-timestamp.v2").sign_object(
+        {"issued": int(time.time()) - 60}
+    )
 
-    assert spam.check_timestamp(earlier_format) == spam.MESSAGE_FORGED
+    assert check(earlier_format) == spam.MESSAGE_FORGED
+    assert check(unbound) == spam.MESSAGE_FORGED
 
 
 # --- rate limit per IP
@@ -183,7 +197,8 @@ def test_forwarded_for_header_is_ignored_without_a_trusted_proxy(review):
                 "comment": f"Attempt {n}.",
                 "name": "Bot",
                 "email": f"bot{n}@example.net",
-                "timestamp": spam.issue_timestamp(),
+                spam.CSRF_FIELD: FORM_CSRF_TOKEN,
+                "timestamp": spam.issue_timestamp(FORM_CSRF_TOKEN),
             },
             REMOTE_ADDR="198.51.100.1",
             HTTP_X_FORWARDED_FOR=forged,
@@ -200,7 +215,8 @@ def test_behind_one_trusted_proxy_the_address_it_saw_is_used(client, review):
             "comment": TEXT,
             "name": "Ada",
             "email": "ada@example.net",
-            "timestamp": spam.issue_timestamp(),
+            spam.CSRF_FIELD: FORM_CSRF_TOKEN,
+            "timestamp": spam.issue_timestamp(FORM_CSRF_TOKEN),
         },
         REMOTE_ADDR="10.0.0.2",
         HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.50",  # the client may forge the left part

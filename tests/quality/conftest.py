@@ -203,7 +203,14 @@ def open_page(browser, site):
 
 
 def sign_in(page, site, username, *, next_path="/admin/"):
-    """Signs in through the admin login page (the only login the site has)."""
+    """Signs in through the admin login page (the only login the site has).
+
+    The seeded database lives for the whole session: failed sign-ins an earlier test left are
+    cleared first (as `manage.py axes_reset` does), so django-axes' pause never carries over.
+    """
+    from axes.utils import reset
+
+    reset()
     username, password = account(username)
     page.goto(f"{site.url}/admin/login/?next={next_path}")
     page.fill("input[name=username]", username)

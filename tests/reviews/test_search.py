@@ -105,8 +105,7 @@ def test_an_overlong_search_is_refused_politely(client, catalogue):
     [
         "%%%",
         "'; DROP TABLE reviews_review; --",
-        "\x00\x00",
-        "her\x00alien",
+        # A NUL never reaches the search: the input boundary answers 400 (tests/core).
         "!!! ??? ***",
         '"unclosed',
         "-",

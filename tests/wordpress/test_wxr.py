@@ -257,3 +257,64 @@ def test_export_writes_to_stdout_by_default():
     assert output.startswith("<?xml")
     assert "Tea &amp; &lt;biscuits&gt;" in output
     assert "<wp:wxr_version>1.2</wp:wxr_version>" in output
+
+
+# A DOCTYPE that a pattern check missed: hidden behind a fake CDATA section opened and closed
+# inside XML comments. The parser, not a pattern, must refuse it.
+CDATA_SMUGGLED_DTD = """<?xml version="1.0" encoding="UTF-8"?>
+<!-- <![CDATA[ -->
+<!DOCTYPE rss [<!ENTITY smuggled "expanded entity text">]>
+<!-- ]]> -->
+"""
+
+
+def test_a_dtd_smuggled_past_a_pattern_check_is_refused(tmp_path):
+    sample = SAMPLE.read_text()
+    body = sample.split("?>", 1)[1]  # the sample without its XML declaration
+    body = body.replace("<title>Old Film Blog</title>", "<title>&smuggled;</title>", 1)
+    path = tmp_path / "smuggled.xml"
+    path.write_text(CDATA_SMUGGLED_DTD + body)
+
+    with pytest.raises(CommandError, match="DTD or entities"):
+        run("import_wxr", str(path))
+    assert not Review.objects.exists()
+
+
+def comment_xml(comment_id, text):
+    return f"""<wp:comment>
+        <wp:comment_id>{comment_id}</wp:comment_id>
+        <wp:comment_author><![CDATA[Dora]]></wp:comment_author>
+        <wp:comment_author_email><![CDATA[dora@example.net]]></wp:comment_author_email>
+        <wp:comment_date_gmt><![CDATA[2020-01-03 10:00:00]]></wp:comment_date_gmt>
+        <wp:comment_content><![CDATA[{text}]]></wp:comment_content>
+        <wp:comment_approved><![CDATA[1]]></wp:comment_approved>
+        <wp:comment_type><![CDATA[comment]]></wp:comment_type>
+        <wp:comment_parent>0</wp:comment_parent>
+        </wp:comment>"""
+
+
+def test_a_comment_id_used_by_two_posts_is_reported_and_the_import_goes_on(tmp_path):
+    # Post 102 reuses comment id 10, which post 101 already has, and adds a comment of its own.
+    extra = comment_xml(10, "A second comment with a reused id.") + comment_xml(
+        99, "A comment with its own id."
+    )
+    sample = SAMPLE.read_text().replace(
+        "<wp:post_id>102</wp:post_id>", "<wp:post_id>102</wp:post_id>" + extra, 1
+    )
+    path = tmp_path / "reused.xml"
+    path.write_text(sample)
+
+    output = run("import_wxr", str(path))
+
+    assert "Comment 10 of post 102 skipped: post 101 already has a comment with that id." in output
+    assert "Import finished." in output
+    vertigo = Review.objects.get(slug="notes-on-vertigo")
+    assert list(vertigo.comments.values_list("body", flat=True)) == ["A comment with its own id."]
+    assert not Comment.objects.filter(body="A second comment with a reused id.").exists()
+    # The first use keeps its place in its own thread.
+    her = ImportedItem.objects.get(kind="comment", source_id="10")
+    assert Comment.objects.get(pk=her.object_id).review.slug != "notes-on-vertigo"
+
+    again = run("import_wxr", str(path))
+    assert "comments: 0 created" in again
+    assert "Comment 10 of post 102 skipped" in again

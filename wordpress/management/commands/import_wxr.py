@@ -52,6 +52,8 @@ class Command(BaseCommand):
             self.stdout.write(f"pingbacks and trackbacks skipped: {counts.skipped_pingbacks}")
         if counts.skipped_items:
             self.stdout.write(f"items that are not posts skipped: {counts.skipped_items}")
+        for problem in counts.problems:
+            self.stdout.write(self.style.WARNING(problem))
         if dry_run:
             self.stdout.write(self.style.WARNING("Dry run: nothing was saved."))
         else:
