@@ -43,7 +43,6 @@ this browser, and it serves one post. Three ways were weighed:
   the CSRF page, which keeps the text (comments.views.posting.csrf_failure).
 """
 
-import ipaddress
 import secrets
 import time
 
@@ -53,6 +52,8 @@ from django.core.cache import cache
 from django.db.models import Q
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext, gettext_noop
+
+from core import http
 
 HONEYPOT_FIELD = "honeypot"
 TIMESTAMP_FIELD = "timestamp"
@@ -146,22 +147,8 @@ def is_honeypot_filled(value) -> bool:
 
 
 def client_ip(request) -> str | None:
-    """The client's IP address: REMOTE_ADDR, or the address the trusted proxies saw.
-
-    Only the last TRUSTED_PROXY_COUNT hops of X-Forwarded-For are believed; anything further
-    left could have been typed by the client itself.
-    """
-    candidate = request.META.get("REMOTE_ADDR", "")
-    proxies = settings.TRUSTED_PROXY_COUNT
-    if proxies > 0:
-        hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        hops = [h for h in hops if h]
-        if hops:
-            candidate = hops[-proxies] if len(hops) >= proxies else hops[0]
-    try:
-        return str(ipaddress.ip_address(candidate))
-    except ValueError:
-        return None
+    """The client's IP address by the site's one rule (core.http.client_ip, used by search too)."""
+    return http.client_ip(request)
 
 
 def normalise_body(body) -> str:

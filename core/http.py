@@ -5,8 +5,12 @@ or a form is turned into something the site uses.
   `default` for anything that is not one (see its docstring for what counts).
 - page_param(raw, *, last): the page number of a list (?page=N), or Http404.
 - safe_next(request, raw, *, fallback): a redirect target the site may send a browser to.
+- client_ip(request): the client's address, honouring TRUSTED_PROXY_COUNT, or None.
 """
 
+import ipaddress
+
+from django.conf import settings
 from django.http import Http404
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
@@ -74,3 +78,22 @@ def safe_next(request, raw, *, fallback):
     ):
         return raw
     return fallback
+
+
+def client_ip(request) -> str | None:
+    """The client's IP address: REMOTE_ADDR, or the address the trusted proxies saw.
+
+    Only the last TRUSTED_PROXY_COUNT hops of X-Forwarded-For are believed; anything further
+    left could have been typed by the client itself.
+    """
+    candidate = request.META.get("REMOTE_ADDR", "")
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies > 0:
+        hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        hops = [h for h in hops if h]
+        if hops:
+            candidate = hops[-proxies] if len(hops) >= proxies else hops[0]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return None

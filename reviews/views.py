@@ -4,7 +4,10 @@ Every queryset here starts from `Review.objects.published()` (or `for_list()`), 
 scheduled reviews cannot leak; the one exception is the draft preview, which checks permission.
 """
 
+from http import HTTPStatus
+
 from django.conf import settings
+from django.db import OperationalError
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -15,6 +18,7 @@ from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView
 
 from core import seo
+from core.http import client_ip
 from core.images import rendition_url
 from core.views import PageParamMixin
 from films.credits import credits_by_role
@@ -204,8 +208,26 @@ class SearchView(PageParamMixin, ListView):
     context_object_name = "reviews"
     paginate_by = PAGE_SIZE
 
+    def get(self, request, *args, **kwargs):
+        self.query = search.clean_query(request.GET.get("q", ""))
+        if self.query.usable and search.rate_limited(client_ip(request)):
+            response = self.refuse(gettext(search.MESSAGE_RATE), HTTPStatus.TOO_MANY_REQUESTS)
+            response["Retry-After"] = str(settings.SEARCH_RATE_WINDOW)
+            return response
+        try:
+            # Rendered inside the time box: the results are only fetched while rendering.
+            with search.time_box():
+                return super().get(request, *args, **kwargs).render()
+        except OperationalError:  # the statement timeout cancelled a query
+            return self.refuse(gettext(search.MESSAGE_TOO_SLOW), HTTPStatus.SERVICE_UNAVAILABLE)
+
+    def refuse(self, message, status):
+        """The search page with `message` in place of results."""
+        self.query = search.CleanQuery(text=self.query.text, error=message)
+        self.object_list = Review.objects.none()
+        return self.render_to_response(self.get_context_data(), status=status)
+
     def get_queryset(self):
-        self.query = search.clean_query(self.request.GET.get("q", ""))
         if not self.query.usable:
             return Review.objects.none()
         return search.search_reviews(self.query)

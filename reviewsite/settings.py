@@ -305,6 +305,12 @@ TASKS = {
 TASKS_MAX_ATTEMPTS = env.int("TASKS_MAX_ATTEMPTS", 5, minimum=1)
 TASKS_RETRY_DELAY = env.int("TASKS_RETRY_DELAY", 60, minimum=1)
 
+# Search: searches per client IP (SEARCH_RATE_LIMIT) per SEARCH_RATE_WINDOW seconds, answered 429
+# beyond; on PostgreSQL each search's queries are cancelled after SEARCH_TIMEOUT_MS.
+SEARCH_RATE_LIMIT = env.int("SEARCH_RATE_LIMIT", 30, minimum=1)
+SEARCH_RATE_WINDOW = env.int("SEARCH_RATE_WINDOW", 60, minimum=1)
+SEARCH_TIMEOUT_MS = env.int("SEARCH_TIMEOUT_MS", 2000, minimum=1)
+
 # Comments (see SPEC.md, "Moderation").
 COMMENTS_MAX_DEPTH = env.int("COMMENTS_MAX_DEPTH", 5, minimum=1)
 COMMENTS_PER_PAGE = env.int("COMMENTS_PER_PAGE", 50)  # top-level threads per page (?cpage=N)

@@ -129,7 +129,12 @@ def test_list_pages_cost_the_same_with_one_and_with_many_items(
         "search": reverse("reviews:search") + "?q=loneliness",
     }
     add(0)
-    with django_assert_max_num_queries(LIST_MAX_QUERIES):
+    limit = LIST_MAX_QUERIES
+    if page == "search" and connection.vendor == "postgresql":
+        # The statement timeout: inside the test's transaction, a savepoint, setting it,
+        # restoring it and releasing (in a request outside a transaction only the setting).
+        limit += 4
+    with django_assert_max_num_queries(limit):
         client.get(urls[page])
     one = count_queries(client, urls[page])
     for n in range(1, 15):
