@@ -11,10 +11,10 @@ INTERFACE (used by comments/services.py and comments/views/):
 """
 
 import ipaddress
-import time
 
-from django.core.cache import cache
 from django.utils.crypto import salted_hmac
+
+from core import ratelimit
 
 IPV6_CLIENT_PREFIX = 64
 
@@ -39,14 +39,5 @@ def keyed_hash(value, *, purpose) -> str:
 
 
 def over_limit(key, *, limit, window) -> bool:
-    window = max(int(window), 1)
-    # One counter per key per fixed window; cache.add only creates it when missing, so
-    # concurrent requests share the same counter (atomic incr on Redis and LocMemCache).
-    bucket = f"comments:limit:{key}:{int(time.time() // window)}"
-    cache.add(bucket, 0, timeout=window + 5)
-    try:
-        count = cache.incr(bucket)
-    except ValueError:  # expired between add and incr
-        cache.add(bucket, 1, timeout=window + 5)
-        count = 1
-    return count > limit
+    """One more event under `key`; True once more than `limit` happened in this window."""
+    return ratelimit.hit("comments", key, limit=limit, window=window)

@@ -53,7 +53,7 @@ from django.db.models import Q
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext, gettext_noop
 
-from core import http
+from core import http, ratelimit
 
 HONEYPOT_FIELD = "honeypot"
 TIMESTAMP_FIELD = "timestamp"
@@ -157,17 +157,12 @@ def normalise_body(body) -> str:
 
 
 def _rate_limited(ip) -> bool:
-    window = max(settings.COMMENTS_RATE_WINDOW, 1)
-    # One counter per IP per fixed window; cache.add only creates it when missing, so
-    # concurrent posts share the same counter (atomic incr on Redis and LocMemCache).
-    key = f"comments:rate:{ip}:{int(time.time() // window)}"
-    cache.add(key, 0, timeout=window + 5)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=window + 5)
-        count = 1
-    return count > settings.COMMENTS_RATE_LIMIT
+    return ratelimit.hit(
+        "comments-post",
+        ip,
+        limit=settings.COMMENTS_RATE_LIMIT,
+        window=settings.COMMENTS_RATE_WINDOW,
+    )
 
 
 def duplicate_keys(*, email, ip, body) -> tuple[str | None, str | None]:
