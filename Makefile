@@ -7,7 +7,7 @@ PORT ?= 8000
 # Development values for `make run` only; production reads real ones from the environment.
 DEV_ENV := DEBUG=1 SECRET_KEY=dev-only-insecure-key
 
-.PHONY: run test lint format bench screenshots install install-dev migrate clean fuzz
+.PHONY: run test lint format bench screenshots install install-dev migrate clean fuzz css
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -46,8 +46,16 @@ format: install-dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# Page costs, comment-page growth, the big site against the demo site, and a gunicorn + wrk load
+# test (README.md, "Performance"). Empties the database it is given (DATABASE_URL; a throwaway
+# SQLite file without one). BENCH_PARTS=pages,growth,load,big  BENCH_SCALE=small|full  BENCH_JSON=path
 bench: install-dev
 	$(PY) scripts/bench.py
+
+# static/css/bundle.css, the one stylesheet pages load, from the Bootstrap rules the site uses,
+# site.css and comments.css: run after editing any of them (a test fails while it is stale).
+css: install-dev
+	$(PY) scripts/build_css.py
 
 # The browser journeys and the page-type sweep photograph each page type at 1280 and 390 px
 # into docs/screenshots/ (see DEVELOPERS.md).

@@ -34,5 +34,16 @@ class CommentsConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(ensure_sqlite_triggers, sender=self)
+        # Keeps each review's stored approved-comment count in step with its comments.
+        from . import counts
+
+        counts.connect_signals()
         # Adds the comment section and audience scores to review and film pages.
+        # The comment form's signed timestamp is bound to the visitor's CSRF token: pages from
+        # the page cache get a fresh one per response.
+        from core import pagecache
+
         from . import pages  # noqa: F401
+        from .spam import TIMESTAMP_PLACEHOLDER, issue_timestamp
+
+        pagecache.register_substitution(TIMESTAMP_PLACEHOLDER, issue_timestamp)

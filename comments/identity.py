@@ -28,9 +28,9 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core import signing
-from django.middleware.csrf import get_token
 from django.utils.functional import SimpleLazyObject
 
+from core import pagecache
 from core.http import int_param
 from core.text import strip_control_characters
 
@@ -152,7 +152,7 @@ class Viewer:
             else "",
             verified_keys=_read_verified(request),
             has_remember_cookie=REMEMBER_COOKIE in request.COOKIES,
-            csrf_token=SimpleLazyObject(lambda: get_token(request)),
+            csrf_token=SimpleLazyObject(lambda: pagecache.csrf_token(request)),
         )
 
     @property

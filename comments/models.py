@@ -3,11 +3,14 @@ from django.db import models, router, transaction
 from django.db.models import Count, Q
 from django.db.models.functions import Substr
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.validators import TEXT_VALIDATORS
 from reviews.models import Review
+
+from .rendering import render_body
 
 PATH_STEP = 10  # digits per level of the materialized path; ids up to 9,999,999,999
 
@@ -56,7 +59,7 @@ class CommentQuerySet(models.QuerySet):
         return (
             visible.annotate(root=_root())
             .filter(root__in=roots)
-            .select_related("user")
+            .only(*THREAD_FIELDS)  # what the thread shows: fewer columns, cheaper rows
             .order_by("path")
         )
 
@@ -72,6 +75,26 @@ class CommentQuerySet(models.QuerySet):
         else:
             visible = visible.filter(path__lt=root)
         return visible.annotate(root=_root()).values("root").distinct().count()
+
+
+# The columns comments.selectors.thread_page reads (ShownComment); no join of the user row.
+THREAD_FIELDS = (
+    "id",
+    "parent_id",
+    "path",
+    "depth",
+    "name",
+    "email",  # for the avatar's keyed hash only
+    "url",
+    "body",  # shown only while body_html is empty
+    "body_html",
+    "rating",
+    "status",
+    "user_id",
+    "created_at",
+    "edited_at",
+    "has_spoilers",
+)
 
 
 def _root():
@@ -105,6 +128,10 @@ class Comment(models.Model):
     email = models.EmailField(_("email"), max_length=254, validators=TEXT_VALIDATORS)
     url = models.URLField(_("website"), max_length=200, blank=True, validators=TEXT_VALIDATORS)
     body = models.TextField(_("body"), validators=TEXT_VALIDATORS)
+    # The body as HTML (comments.rendering.render_body), rendered when the text is saved rather
+    # than on every page view. Empty on rows written around save() (bulk_create, update()):
+    # pages then render the text on the fly; `manage.py rerender_comment_bodies` fills them.
+    body_html = models.TextField(_("body as HTML"), blank=True, editable=False)
     rating = models.PositiveSmallIntegerField(
         _("rating"),
         null=True,
@@ -169,6 +196,10 @@ class Comment(models.Model):
         ]
         indexes = [
             models.Index(fields=["review", "status", "path"], name="comment_thread_idx"),
+            # The thread page's totals and its page of threads group by the thread (root).
+            models.Index(
+                "review", "status", Substr("path", 1, PATH_STEP), name="comment_thread_root_idx"
+            ),
             models.Index(fields=["status", "created_at"], name="comment_queue_idx"),
             models.Index(fields=["email"], name="comment_email_idx"),
         ]
@@ -200,6 +231,11 @@ class Comment(models.Model):
         return f"{self.name} on {self.review}"
 
     def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "body" in update_fields:
+            self.body_html = render_body(self.body)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "body_html"}
         adding = self._state.adding
         if self.parent_id and adding:
             self.depth = self.parent.depth + 1
@@ -225,6 +261,14 @@ class Comment(models.Model):
     @property
     def is_public(self):
         return self.status == self.Status.APPROVED
+
+    @property
+    def body_as_html(self):
+        """The body as safe HTML: the stored rendering, else (rows written around save(),
+        before `rerender_comment_bodies` ran) rendered now."""
+        if self.body_html:
+            return mark_safe(self.body_html)  # noqa: S308 - rendered from escaped text on save
+        return render_body(self.body)
 
 
 class ModerationLog(models.Model):

@@ -22,6 +22,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from . import notifications
+from .counts import refresh_comment_counts
 from .models import BlocklistEntry, Comment, ModerationLog, VerifiedEmail
 
 # action -> the status it leads to
@@ -209,6 +210,7 @@ def apply_action(*, comments, action, moderator) -> int:
     to_status = ACTION_STATUS[action]
     now = timezone.now()
     changed = 0
+    recount = set()  # reviews whose approved-comment count this moves
     with transaction.atomic():
         comments = list(comments)
         current = _current_statuses(comments)
@@ -239,7 +241,11 @@ def apply_action(*, comments, action, moderator) -> int:
             )
             if announce:
                 transaction.on_commit(partial(notifications.comment_approved, comment))
+            if Comment.Status.APPROVED in (from_status, to_status):
+                recount.add(comment.review_id)
             changed += 1
+        # The update above sends no signal: the counts change here, in the same transaction.
+        refresh_comment_counts(recount)
     return changed
 
 

@@ -11,7 +11,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from core import pagecache
+
 from .models import Comment, CommentReport, ModerationLog, Subscription, VerifiedEmail
+from .rendering import render_body
 
 DELETED = "[deleted]"
 # RFC 2606 reserves .invalid: nothing can ever be delivered there.
@@ -95,6 +98,7 @@ def erase_email(email, *, moderator=None) -> dict:
             email=ERASED_EMAIL,
             url="",
             body=DELETED,
+            body_html=render_body(DELETED),  # update() skips save(), which renders it
             rating=None,
             ip_address=None,
             user_agent="",
@@ -105,6 +109,7 @@ def erase_email(email, *, moderator=None) -> dict:
             duplicate_key_email=None,
             duplicate_key_ip=None,
         )
+        pagecache.content_changed()  # update() sends no signal
         # Earlier wordings kept by moderators' edits go too.
         ModerationLog.objects.filter(comment_id__in=ids).exclude(note="").update(note="")
         ModerationLog.objects.bulk_create(

@@ -8,7 +8,9 @@ Template tags only format; nothing here is reached from a template.
 """
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.db.models import Count
@@ -17,33 +19,42 @@ from django.utils import timezone
 from core.http import int_param
 from reviews.models import Review, verdict_for
 
-from . import recent_posts, services, threads
-from .avatars import identicon_svg
+from . import avatars, recent_posts, rendering, services, threads
 from .forms import CommentForm
-from .models import PATH_STEP, Comment
+from .models import PATH_STEP, THREAD_FIELDS, Comment
 
 
-@dataclass
+@dataclass(slots=True)
 class ShownComment:
-    """A comment as one reader sees it; reads through to the comment for its own fields."""
+    """A comment as one reader sees it: plain attributes, filled once per page from a row.
 
-    comment: Comment
+    No model instances (each costs Model.__init__ and every app's post_init receivers) and no
+    read-through to one (a __getattr__ cost a Python call per attribute per render).
+    """
+
+    pk: int
+    name: str
+    url: str
+    depth: int
+    parent_id: int | None
+    path: str
+    status: str
+    is_public: bool
+    rating: int | None
+    created_at: datetime
+    edited_at: datetime | None
+    has_spoilers: bool
+    body_html: str  # safe HTML (comments.rendering.render_body)
     is_by_author: bool
     is_own_pending: bool
     can_reply: bool
     can_change_own: bool  # Edit and Delete, for its writer within the window
     can_report: bool
-    avatar: str
+    avatar_key: str  # comments.avatars.avatar_key: /avatars/<key>.svg
     created_iso: str  # HTML's datetime takes at most milliseconds
-    recent_post: dict | None  # {"title", "url"} from the commenter's blog, or None
+    created_text: str  # "3 July 2024 at 21:15", in the reader's language and time zone
+    recent_post: dict | None = None  # {"title", "url"} from the commenter's blog, or None
     children: list = field(default_factory=list)
-
-    def __getattr__(self, name):
-        # Only reached for names not defined above: the comment's own fields (name, body…).
-        comment = self.__dict__.get("comment")
-        if comment is None or name.startswith("__"):
-            raise AttributeError(name)
-        return getattr(comment, name)
 
 
 @dataclass
@@ -55,10 +66,11 @@ class Thread:
     form: CommentForm | None
     reply_to: ShownComment | None
     is_open: bool
+    has_reportable: bool = False  # some comment shows a Report button: the page needs its form
 
 
 def _recent_post(comment, feeds):
-    if not (comment.url and comment.is_public):
+    if not (feeds and comment.url and comment.is_public):
         return None
     row = feeds.get(recent_posts.site_url_of(comment.url))
     if row is None:
@@ -70,36 +82,65 @@ def _recent_post(comment, feeds):
     return {"title": title, "url": link}
 
 
-def _build_tree(comments, *, review, viewer, is_open):
-    """Nests an ordered-by-path list of comments in Python: no query per comment."""
+def _build_tree(rows, *, review, viewer, is_open):
+    """Nests an ordered-by-path list of comment rows (dicts of THREAD_FIELDS) in Python: no
+    query per comment."""
     now = timezone.now()
     own_ids = set(viewer.own_ids)
     # Same depth rule as the form: a reply must still fit within COMMENTS_MAX_DEPTH levels.
     can_reply_below = settings.COMMENTS_MAX_DEPTH - 1
     author_user_id = review.author.user_id
-    feeds = recent_posts.recent_posts_for(comments)  # one query for the whole page
+    zone = timezone.get_current_timezone()
+    date_text = rendering.DateText()
+    avatar_key = avatars.AvatarKeys()
+    approved, pending = Comment.Status.APPROVED, Comment.Status.PENDING
     by_id = {}
     roots = []
-    for comment in comments:
+    for row in rows:
+        pk, status, depth = row["id"], row["status"], row["depth"]
+        is_public = status == approved
+        created = row["created_at"].astimezone(zone)
         shown = ShownComment(
-            comment=comment,
-            is_by_author=bool(comment.user_id) and comment.user_id == author_user_id,
-            is_own_pending=comment.status == Comment.Status.PENDING and comment.pk in own_ids,
-            can_reply=is_open and comment.is_public and comment.depth < can_reply_below,
-            can_change_own=services.may_change_own(comment, own_ids=own_ids, now=now),
-            can_report=comment.is_public and comment.pk not in own_ids,
-            avatar=identicon_svg(comment.email),
-            created_iso=timezone.localtime(comment.created_at).replace(microsecond=0).isoformat(),
-            recent_post=_recent_post(comment, feeds),
+            pk=pk,
+            name=row["name"],
+            url=row["url"],
+            depth=depth,
+            parent_id=row["parent_id"],
+            path=row["path"],
+            status=status,
+            is_public=is_public,
+            rating=row["rating"],
+            created_at=row["created_at"],
+            edited_at=row["edited_at"],
+            has_spoilers=row["has_spoilers"],
+            # Rows written around save() have no stored HTML yet: rendered here instead.
+            body_html=row["body_html"] or rendering.render_body(row["body"]),
+            is_by_author=bool(row["user_id"]) and row["user_id"] == author_user_id,
+            is_own_pending=status == pending and pk in own_ids,
+            can_reply=is_open and is_public and depth < can_reply_below,
+            can_change_own=pk in own_ids
+            and services.may_change_own(
+                SimpleNamespace(pk=pk, status=status, created_at=row["created_at"]),
+                own_ids=own_ids,
+                now=now,
+            ),
+            can_report=is_public and pk not in own_ids,
+            avatar_key=avatar_key(row["email"]),
+            created_iso=created.replace(microsecond=0).isoformat(),
+            created_text=date_text(created),
         )
-        by_id[comment.pk] = shown
-        parent = by_id.get(comment.parent_id)
+        by_id[pk] = shown
+        parent = by_id.get(shown.parent_id)
         if parent is not None:
             parent.children.append(shown)
         else:
             # Top-level, or a reply whose parent is no longer shown: kept, at the top level
             # (as WordPress does with orphans), rather than silently dropped.
             roots.append(shown)
+    feeds = recent_posts.recent_posts_for(by_id.values())  # one query for the whole page
+    if feeds:
+        for shown in by_id.values():
+            shown.recent_post = _recent_post(shown, feeds)
     return roots, by_id
 
 
@@ -124,17 +165,15 @@ def thread_page(*, review, viewer, query) -> Thread:
         order=threads.read_order(query.get(threads.ORDER_PARAM)),
         threads=totals["threads"],
     )
-    comments = list(
-        Comment.objects.for_thread_page(
-            review,
-            start=page.start,
-            stop=page.stop,
-            newest_first=page.newest_first,
-            include_ids=own_ids,
-        )
-    )
+    rows = Comment.objects.for_thread_page(
+        review,
+        start=page.start,
+        stop=page.stop,
+        newest_first=page.newest_first,
+        include_ids=own_ids,
+    ).values(*THREAD_FIELDS)
     is_open = review.comments_are_open
-    roots, by_id = _build_tree(comments, review=review, viewer=viewer, is_open=is_open)
+    roots, by_id = _build_tree(rows, review=review, viewer=viewer, is_open=is_open)
     if page.newest_first:
         # Threads newest first; a stable sort keeps the replies of one thread shown at the
         # top level (their first comment removed) in the order written.
@@ -160,6 +199,7 @@ def thread_page(*, review, viewer, query) -> Thread:
         form=form,
         reply_to=reply_to,
         is_open=is_open,
+        has_reportable=any(shown.can_report for shown in by_id.values()),
     )
 
 

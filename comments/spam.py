@@ -53,7 +53,7 @@ from django.db.models import Q
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext, gettext_noop
 
-from core import http, ratelimit
+from core import http, pagecache, ratelimit
 
 HONEYPOT_FIELD = "honeypot"
 TIMESTAMP_FIELD = "timestamp"
@@ -63,6 +63,7 @@ CSRF_FIELD = "csrfmiddlewaretoken"  # the field name CsrfViewMiddleware reads
 # "form" signed with the signer's timestamp) fail the signature and count as forged.
 _SALT = "comments.form-timestamp.v3"
 _USED_KEY = "comments:form-used:{}"
+TIMESTAMP_PLACEHOLDER = "comments.form-timestamp"
 
 # Messages for the reader, marked for translation here (gettext_noop) and translated when
 # returned, so the constants stay plain strings (the English text) for callers and tests.
@@ -89,6 +90,9 @@ def _binding(csrf_token) -> str:
 
 
 def issue_timestamp(csrf_token) -> str:
+    if pagecache.is_placeholder(csrf_token):
+        # A page rendered for the page cache: each response gets its own (comments/apps.py).
+        return pagecache.placeholder(TIMESTAMP_PLACEHOLDER)
     value = {"issued": int(time.time()), "id": secrets.token_urlsafe(12)}
     value["for"] = _binding(csrf_token)
     return signing.Signer(salt=_SALT).sign_object(value)

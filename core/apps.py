@@ -18,3 +18,7 @@ class CoreConfig(AppConfig):
         checks.register(check_environment)
         checks.register(check_task_backend)
         post_migrate.connect(ensure_default_groups_after_migrate, dispatch_uid="core.roles")
+
+        from . import pagecache
+
+        pagecache.connect_signals()

@@ -16,9 +16,11 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from comments.counts import deferred_comment_counts, refresh_comment_counts
 from comments.models import Comment, ModerationLog
 from core import roles
 from films.models import Credit, Film, Genre, Person
@@ -305,17 +307,20 @@ def _seed_comments(*, reviews, users, authors, now):
             )
         return created_at
 
-    for slug, threads in content.COMMENTS.items():
-        review = reviews[slug]
-        clock = _ThreadClock(review=review, now=now)
-        for index, node in enumerate(threads):
-            save(
-                node,
-                review=review,
-                parent=None,
-                created_at=clock.top_level(index, len(threads)),
-                clock=clock,
-            )
+    # Statuses are also written with update() below: each review is recounted once, at the end.
+    with transaction.atomic(), deferred_comment_counts():
+        for slug, threads in content.COMMENTS.items():
+            review = reviews[slug]
+            clock = _ThreadClock(review=review, now=now)
+            for index, node in enumerate(threads):
+                save(
+                    node,
+                    review=review,
+                    parent=None,
+                    created_at=clock.top_level(index, len(threads)),
+                    clock=clock,
+                )
+            refresh_comment_counts([review.pk])
 
 
 def seed(*, now=None):

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from imagekit.models import ImageSpecField
 from imagekit.processors import ResizeToFill, ResizeToFit
 
-from core.images import validate_image_upload
+from core.images import Renditions, validate_image_upload
 from core.validators import TEXT_VALIDATORS
 
 
@@ -85,6 +85,9 @@ class Film(models.Model):
     poster_large = ImageSpecField(
         source="poster", processors=[ResizeToFit(500, 750)], format="JPEG", options={"quality": 85}
     )
+    # What reading pages show, through core.images.picture: 2:3, 1x and 2x of every place a
+    # poster appears (64 to 280 CSS pixels wide).
+    poster_renditions = Renditions("poster", widths=(160, 320, 480, 640), aspect=(2, 3))
     genres = models.ManyToManyField(
         Genre, related_name="films", blank=True, verbose_name=_("genres")
     )
@@ -100,7 +103,13 @@ class Film(models.Model):
         ordering = ["title", "year"]
         verbose_name = _("film")
         verbose_name_plural = _("films")
-        indexes = [models.Index(fields=["title", "year"]), models.Index(fields=["year"])]
+        # The A–Z index and the sitemap read films in (title, year, id) order, a page at a time.
+        indexes = [
+            models.Index(fields=["title", "year", "id"], name="film_title_idx"),
+            models.Index(fields=["year"]),
+            # The newest lastmod of the sitemap's films and people.
+            models.Index(fields=["-updated_at"], name="film_updated_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(year__gte=1880) & Q(year__lte=2100), name="film_year_plausible"

@@ -13,6 +13,7 @@ from django.views.generic import DetailView, ListView
 from core import seo
 from core.http import int_param
 from core.images import rendition_url
+from core.paginator import KeysFirstPaginator
 from core.views import PageParamMixin
 from films.credits import credits_by_role
 from films.models import Credit, Film, Genre, Person
@@ -41,6 +42,7 @@ class FilmListView(PageParamMixin, ListView):
     template_name = "films/film_list.html"
     context_object_name = "films"
     paginate_by = FILMS_PAGE_SIZE
+    paginator_class = KeysFirstPaginator  # a far page costs what the first does
 
     def get_queryset(self):
         params = self.request.GET
@@ -81,7 +83,8 @@ class FilmListView(PageParamMixin, ListView):
                 films = films.filter(title__regex=r"^[^A-Za-z]")
             else:
                 self.notices.append(gettext("Pick a letter from A to Z."))
-        return films.order_by("title", "year")
+        # id last: films of one title and year keep their place from page to page.
+        return films.order_by("title", "year", "id")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

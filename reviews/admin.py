@@ -28,7 +28,7 @@ def author_profile_for(user):
 
 
 class AdminPreview(ImageSpec):
-    """A small rendition for the admin only; readers get image_large."""
+    """A small rendition for the admin only; readers get image_renditions."""
 
     processors = [ResizeToFit(160, 160)]
     format = "JPEG"

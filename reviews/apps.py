@@ -10,7 +10,12 @@ class ReviewsConfig(AppConfig):
 
     def ready(self):
         # Adds reviews to the film pages (films sits below reviews and cannot import it).
+        from core import pagecache
+
         from . import film_pages  # noqa: F401
+        from .schedule import next_change
+
+        pagecache.register_expiry(next_change)
 
         # SQLite drops triggers when a migration rebuilds a table: put the search index's back.
         post_migrate.connect(_ensure_search_index, sender=self)

@@ -1,11 +1,12 @@
 """What the film pages (films.pages) show of reviews: registered in ReviewsConfig.ready()."""
 
-from django.core.paginator import InvalidPage, Paginator
+from django.core.paginator import InvalidPage
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from core.http import page_param
+from core.paginator import KeysFirstPaginator
 from films.models import Film
 from films.pages import film_list, film_page, genre_page, person_page
 
@@ -50,7 +51,7 @@ def person_reviews(*, person, film_ids, request):
 def genre_reviews(*, genre, request):
     """One page (?page=N) of published reviews of the genre's films, newest first."""
     reviews = Review.objects.for_list().filter(film__in=Film.objects.filter(genres=genre))
-    paginator = Paginator(reviews, GENRE_PAGE_SIZE, allow_empty_first_page=True)
+    paginator = KeysFirstPaginator(reviews, GENRE_PAGE_SIZE, allow_empty_first_page=True)
     number = page_param(request.GET.get("page"), last=paginator.num_pages)
     try:
         page = paginator.page(number)

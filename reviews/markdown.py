@@ -23,6 +23,8 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
+from core.images import picture
+
 logger = logging.getLogger(__name__)
 
 WORDS_PER_MINUTE = 220
@@ -57,25 +59,18 @@ def _inline_markdown(text):
     return html.removeprefix("<p>").removesuffix("</p>")
 
 
+# How wide a figure is shown (site.css): the text column, a little wider from 1200 px, the
+# screen less the container's padding on phones.
+FIGURE_SIZES = "(min-width: 1200px) 736px, (min-width: 768px) 696px, calc(100vw - 1.5rem)"
+
+
 def _figure(image):
     """The <figure> for one ReviewImage, or "" when its file cannot be read."""
-    try:
-        rendition = image.image_large
-        url, width, height = rendition.url, rendition.width, rendition.height
-    except Exception:  # a missing or broken upload must not take the whole review page down
-        logger.warning("Review image %s could not be rendered", image.pk, exc_info=True)
+    html = picture(image, "image_renditions", alt=image.alt_text, sizes=FIGURE_SIZES)
+    if not html:  # a missing or broken upload must not take the whole review page down
         return ""
     caption = format_html("<figcaption>{}</figcaption>", image.caption) if image.caption else ""
-    return format_html(
-        '<figure class="review-figure">'
-        '<img src="{}" width="{}" height="{}" alt="{}" loading="lazy" decoding="async">{}'
-        "</figure>",
-        url,
-        width,
-        height,
-        image.alt_text,
-        caption,
-    )
+    return format_html('<figure class="review-figure">{}{}</figure>', html, caption)
 
 
 def render_body(body, images=()):

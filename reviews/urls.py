@@ -1,14 +1,26 @@
 from django.urls import path
 
+from core.pagecache import public_page
 from reviews import feeds, views
 
 app_name = "reviews"
+# What a review page reads: the comment page and order, and the comment a reply is for
+# (comments/threads.py). The page cache (core/pagecache.py) keys on these only.
+REVIEW_PARAMS = ["cpage", "corder", "replytocom"]
 
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
-    path("reviews/<slug:slug>/", views.ReviewDetailView.as_view(), name="detail"),
-    path("authors/<slug:slug>/", views.AuthorDetailView.as_view(), name="author"),
+    path("", public_page(views.HomeView.as_view(), params=["page"]), name="home"),
+    path(
+        "reviews/<slug:slug>/",
+        public_page(views.ReviewDetailView.as_view(), params=REVIEW_PARAMS),
+        name="detail",
+    ),
+    path(
+        "authors/<slug:slug>/",
+        public_page(views.AuthorDetailView.as_view(), params=["page"]),
+        name="author",
+    ),
     path("search/", views.SearchView.as_view(), name="search"),
-    path("feeds/reviews/", feeds.LatestReviewsFeed(), name="feed_rss"),
-    path("feeds/reviews/atom/", feeds.LatestReviewsAtomFeed(), name="feed_atom"),
+    path("feeds/reviews/", public_page(feeds.LatestReviewsFeed()), name="feed_rss"),
+    path("feeds/reviews/atom/", public_page(feeds.LatestReviewsAtomFeed()), name="feed_atom"),
 ]

@@ -4,22 +4,26 @@ Every queryset here starts from `Review.objects.published()` (or `for_list()`), 
 scheduled reviews cannot leak; the one exception is the draft preview, which checks permission.
 """
 
+import hashlib
 from http import HTTPStatus
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import OperationalError
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
-from django.utils.translation import gettext
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView
 
 from core import seo
 from core.http import client_ip
 from core.images import rendition_url
+from core.paginator import KeysFirstPaginator
 from core.views import PageParamMixin
 from films.credits import credits_by_role
 from films.models import Credit, Film
@@ -31,6 +35,31 @@ from reviews.permissions import can_preview
 
 PAGE_SIZE = 10
 RELATED_LIMIT = 4
+
+
+# Rendered review bodies (Markdown, sanitised), kept in the cache under a hash of everything
+# the HTML is made of: an edit to the text or its images is a new key, never a stale page.
+BODY_CACHE_VERSION = 1  # bump when render_body's output changes for the same input
+BODY_CACHE_SECONDS = 24 * 60 * 60
+
+
+def _body_html(review):
+    """render_body() of the review, from the cache when this exact text was rendered before."""
+    images = list(review.images.all())
+    made_of = repr(
+        (
+            BODY_CACHE_VERSION,
+            get_language(),
+            review.body,
+            [(i.pk, i.order, i.image.name, i.alt_text, i.caption) for i in images],
+        )
+    )
+    key = f"reviews:body:{review.pk}:{hashlib.sha256(made_of.encode()).hexdigest()}"
+    html = cache.get(key)
+    if html is None:
+        html = str(render_body(review.body, images))
+        cache.set(key, html, BODY_CACHE_SECONDS)
+    return mark_safe(html)  # noqa: S308 - render_body's sanitised output
 
 
 def _absolute_poster(request, film):
@@ -45,6 +74,7 @@ class HomeView(PageParamMixin, ListView):
     template_name = "reviews/home.html"
     context_object_name = "reviews"
     paginate_by = PAGE_SIZE
+    paginator_class = KeysFirstPaginator  # a far page costs what the first does
 
     def get_queryset(self):
         return Review.objects.for_list()
@@ -130,13 +160,17 @@ class ReviewDetailView(DetailView):
             return None, None
         cards = Review.objects.published().select_related("film")
         at = review.published_at
+        # The plain bound on published_at lets the index start at this review, rather than
+        # walk every newer (or older) one testing the OR.
         previous = (
-            cards.filter(Q(published_at__lt=at) | Q(published_at=at, pk__lt=review.pk))
+            cards.filter(published_at__lte=at)
+            .filter(Q(published_at__lt=at) | Q(published_at=at, pk__lt=review.pk))
             .order_by("-published_at", "-id")
             .first()
         )
         following = (
-            cards.filter(Q(published_at__gt=at) | Q(published_at=at, pk__gt=review.pk))
+            cards.filter(published_at__gte=at)
+            .filter(Q(published_at__gt=at) | Q(published_at=at, pk__gt=review.pk))
             .order_by("published_at", "id")
             .first()
         )
@@ -153,7 +187,7 @@ class ReviewDetailView(DetailView):
         )
         context.update(
             credits=credits,
-            body_html=render_body(review.body, review.images.all()),
+            body_html=_body_html(review),
             reading_minutes=reading_minutes(review.body),
             is_preview=not review.is_public,
             show_updated=updated,
@@ -184,6 +218,7 @@ class AuthorDetailView(PageParamMixin, ListView):
     template_name = "reviews/author_detail.html"
     context_object_name = "reviews"
     paginate_by = PAGE_SIZE
+    paginator_class = KeysFirstPaginator  # a far page costs what the first does
 
     def get_queryset(self):
         self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
@@ -235,10 +270,16 @@ class SearchView(PageParamMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         query = self.query
+        # Films and people are listed above the reviews on the first page only.
+        page = context.get("page_obj")
+        first_page = query.usable and (page is None or page.number == 1)
+        paginator = context.get("paginator")
         context.update(
             query=query,
-            films=list(search.search_films(query)) if query.usable else [],
-            people=list(search.search_people(query)) if query.usable else [],
+            films=list(search.search_films(query)) if first_page else [],
+            people=list(search.search_people(query)) if first_page else [],
+            # Search ranks at most a few hundred of the reviews a common word matches.
+            reviews_capped=paginator is not None and paginator.count >= search.REVIEW_CANDIDATES,
             max_length=search.MAX_QUERY_LENGTH,
             meta=seo.page_meta(
                 title=gettext("Search: %(query)s") % {"query": query.text}

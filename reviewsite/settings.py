@@ -135,6 +135,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so it compresses every other response; its random gzip file name defeats
+    # BREACH-style guessing. Pages from the page cache arrive compressed already.
+    "django.middleware.gzip.GZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # 400 for a path or query with a control character or invalid UTF-8, before anything
     # below can look it up (core/middleware.py).
@@ -153,6 +156,9 @@ MIDDLEWARE = [
     "wordpress.middleware.LegacyRedirectMiddleware",
     # Last: turns a sign-in refused by django-axes into its lock-out page (AXES_* below).
     "axes.middleware.AxesMiddleware",
+    # Innermost: serves public pages to anonymous readers from the cache, in process_view, so
+    # every middleware above still sets its headers and cookies (core/pagecache.py).
+    "core.pagecache.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "reviewsite.urls"
@@ -169,6 +175,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "reviewsite.context_processors.site",
+                # {% csrf_token %} as a placeholder in pages rendered for the page cache.
+                "core.pagecache.context_processor",
             ],
         },
     },
@@ -198,8 +206,25 @@ if REDIS_URL:
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }
+    # Rendered pages for anonymous readers (core/pagecache.py), shared by every app server.
+    CACHES["pages"] = {**CACHES["default"], "KEY_PREFIX": "reviewsite-pages"}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        # Per process: a bounded number of pages (a busy review's is a few hundred KB).
+        "pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "pages",
+            "OPTIONS": {"MAX_ENTRIES": env.int("PAGE_CACHE_ENTRIES", 200, minimum=1)},
+        },
+    }
+# The page cache for anonymous readers (core/pagecache.py; README "Performance"): on unless
+# PAGE_CACHE=0; an entry lives at most PAGE_CACHE_SECONDS (changes replace it at once anyway);
+# a shared cache in front (nginx, a CDN) may keep a cookieless page PAGE_CACHE_SHARED_SECONDS.
+PAGE_CACHE = env.bool("PAGE_CACHE", True)
+PAGE_CACHE_ALIAS = "pages"
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", 3600, minimum=1)
+PAGE_CACHE_SHARED_SECONDS = env.int("PAGE_CACHE_SHARED_SECONDS", 30, minimum=0)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

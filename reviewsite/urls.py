@@ -3,7 +3,7 @@ import uuid
 
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
@@ -13,9 +13,11 @@ from django.urls import include, path, re_path
 from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
-from django.views.static import serve
 
+from core.media import serve_media
+from core.pagecache import public_page
 from core.xmlwriters import xml_safe_view
+from reviews.sitemaps import section as sitemap_section
 from reviews.sitemaps import sitemaps
 from reviews.views import robots_txt
 
@@ -73,8 +75,19 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     # Browsers ask for /favicon.ico on pages with no <link rel="icon"> (the admin, raw feeds).
     path("favicon.ico", lambda request: redirect(static("img/favicon.svg"))),
-    path("sitemap.xml", xml_safe_view(sitemap), {"sitemaps": sitemaps}, name="sitemap"),
-    path("robots.txt", robots_txt, name="robots_txt"),
+    # An index of paged sections (reviews.sitemaps): no response lists the whole site.
+    path(
+        "sitemap.xml",
+        public_page(xml_safe_view(sitemap_views.index), params=["p"]),
+        {"sitemaps": sitemaps, "sitemap_url_name": "sitemap_section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<slug:section>.xml",
+        public_page(xml_safe_view(sitemap_section), params=["p"]),
+        name="sitemap_section",
+    ),
+    path("robots.txt", public_page(robots_txt), name="robots_txt"),
     path("moderation/", include("comments.moderation_urls")),
     path("email/", include("comments.subscription_urls")),
     path("", include("comments.urls")),
@@ -84,5 +97,5 @@ urlpatterns = [
 
 if settings.SERVE_MEDIA:
     urlpatterns += [
-        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+        re_path(r"^media/(?P<path>.*)$", serve_media),
     ]

@@ -84,12 +84,20 @@ def pytest_addoption(parser):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Each test starts with an empty cache (rate limits, thumbnails state)."""
-    from django.core.cache import cache
+    """Each test starts with empty caches (rate limits, thumbnails state, stored pages)."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
     yield
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
+
+
+@pytest.fixture
+def no_page_cache(settings):
+    """For tests of what a render costs: every request renders (core/pagecache.py)."""
+    settings.PAGE_CACHE = False
 
 
 @pytest.fixture

@@ -49,6 +49,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 
+from comments.counts import deferred_comment_counts
 from comments.models import Comment
 from core.http import int_param
 from core.text import xml_safe
@@ -536,10 +537,12 @@ def import_wxr(*, data: bytes, dry_run: bool = False) -> ImportCounts:
             authors[wp_author.login] = author
             if wp_author.id:
                 users_by_wp_id[wp_author.id] = author.user
-        for post in doc.posts:
-            review = _import_post(doc, post, authors, counts)
-            _import_redirects(doc, post, review, counts)
-            _import_comments(doc, post, review, users_by_wp_id, counts, owners)
+        # Each review's comment count is recounted once, after its comments, not per comment.
+        with deferred_comment_counts():
+            for post in doc.posts:
+                review = _import_post(doc, post, authors, counts)
+                _import_redirects(doc, post, review, counts)
+                _import_comments(doc, post, review, users_by_wp_id, counts, owners)
         if dry_run:
             transaction.set_rollback(True)
     return counts

@@ -1,36 +1,33 @@
-"""Formatting for comments: a reader's text as HTML, the heading's count.
+"""Formatting for comments: a reader's text as HTML, the heading's count, a page of threads.
 
 Nothing here queries or reads the session: what a page shows comes from comments.selectors.
 """
 
 from django import template
-from django.utils.html import Urlizer, linebreaks
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 
+from .. import rendering
+
 register = template.Library()
-
-
-class _CommentUrlizer(Urlizer):
-    """urlize for reader text: links get rel="nofollow ugc"; email addresses stay plain text."""
-
-    url_template = '<a href="{href}" rel="nofollow ugc">{url}</a>'
-
-    @staticmethod
-    def is_email_simple(value):
-        return False  # no mailto: links for address harvesters
-
-
-_urlize = _CommentUrlizer()
 
 
 @register.filter(is_safe=True)
 def comment_body(text):
     """A reader's plain text as HTML: escaped, links made clickable, paragraphs kept."""
-    text = str(text or "").replace("\r\n", "\n")
-    linked = _urlize(text, trim_url_limit=60, nofollow=False, autoescape=True)
-    # linebreaks() would escape again; the text is already escaped by the urlizer.
-    return mark_safe(linebreaks(linked, autoescape=False))
+    return rendering.render_body(text)
+
+
+@register.simple_tag
+def comment_list(thread):
+    """The <li> items of the thread's page of comments (comments.rendering.thread_html)."""
+    return rendering.thread_html(thread.comments, reply_prefix=thread.page.reply_prefix)
+
+
+@register.simple_tag
+def comment_form_html(form):
+    """The fresh comment form's markup (comments.rendering.form_html), or "" where crispy must
+    render it (a form sent back with its errors)."""
+    return rendering.form_html(form) or ""
 
 
 @register.filter

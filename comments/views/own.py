@@ -8,6 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from core.http import int_param
+
 from .. import services, threads
 from ..forms import OwnCommentEditForm
 from ..identity import Viewer
@@ -98,6 +100,15 @@ TOO_MANY_REPORTS_MESSAGE = _(
     "Many reports came from your network in a short time, so this one was not recorded. "
     "Please try again later."
 )
+
+
+@require_POST
+def report_posted(request):
+    """The review page's one report form: the Report button pressed sends the comment's id."""
+    pk = int_param(request.POST.get("comment"))
+    if pk is None:
+        raise Http404("No such comment.")
+    return report(request, pk)
 
 
 @require_POST

@@ -6,7 +6,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
-from core.images import rendition_url
+from core.images import picture, rendition_url
 
 register = template.Library()
 
@@ -15,6 +15,9 @@ PERSON_PLACEHOLDER = "img/person-placeholder.svg"
 
 # (rendition attribute, width, height) of each poster size; widths match the imagekit specs.
 POSTER_SIZES = {"thumb": ("poster_thumb", 200, 300), "large": ("poster_large", 500, 750)}
+# How wide each size is shown (site.css), when the template does not say: the card column and
+# the film page's hero.
+POSTER_DISPLAY_SIZES = {"thumb": "(min-width: 576px) 130px, 96px", "large": "280px"}
 
 
 @register.simple_tag
@@ -25,22 +28,29 @@ def poster_url(film, size="thumb"):
 
 
 @register.simple_tag
-def poster(film, size="thumb", css_class="", lazy=True):
-    """An <img> of the film's poster (2:3), with a local placeholder when it has none."""
-    rendition, width, height = POSTER_SIZES[size]
-    url = rendition_url(film, "poster", rendition)
-    if url:
-        alt = gettext("Poster for %(title)s") % {"title": film.title}
-    else:
-        url = static(POSTER_PLACEHOLDER)
-        alt = gettext("No poster available for %(title)s") % {"title": film.title}
+def poster(film, size="thumb", css_class="", lazy=True, sizes=None):
+    """The film's poster (2:3) as a <picture> in the widths and formats `sizes` calls for, with a
+    local placeholder when it has none. `lazy=False` for the one poster above the fold."""
+    classes = f"poster {css_class}".strip()
+    alt = gettext("Poster for %(title)s") % {"title": film.title}
+    html = picture(
+        film,
+        "poster_renditions",
+        alt=alt,
+        sizes=sizes or POSTER_DISPLAY_SIZES[size],
+        eager=not lazy,
+        css_class=classes,
+    )
+    if html:
+        return html
+    _, width, height = POSTER_SIZES[size]
     return format_html(
-        '<img class="poster {}" src="{}" width="{}" height="{}" alt="{}"{}>',
-        css_class,
-        url,
+        '<img class="{}" src="{}" width="{}" height="{}" alt="{}"{}>',
+        classes,
+        static(POSTER_PLACEHOLDER),
         width,
         height,
-        alt,
+        gettext("No poster available for %(title)s") % {"title": film.title},
         mark_safe(' loading="lazy" decoding="async"') if lazy else "",
     )
 

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
-from comments.avatars import identicon_svg
+from comments.avatars import avatar_url
 from comments.models import PATH_STEP, Comment
 from tests.comments.commenting import comment_tree
 from tests.factories import CommentFactory, ReviewFactory, UserFactory
@@ -163,19 +163,41 @@ def test_avatars_are_local_identicons_from_a_keyed_hash(client, review):
     html = page(client, review)
 
     def avatar(comment):
-        return re.search(r"<svg.*?</svg>", comment_html(html, comment), re.S).group(0)
+        return re.search(r'<img class="comment-avatar"[^>]*>', comment_html(html, comment)).group(0)
 
-    assert avatar(ada) == avatar(ada_again)  # the same person, however they typed it
-    assert avatar(ada) != avatar(grace)
-    assert 'aria-hidden="true"' in avatar(ada)
-    assert "style=" not in avatar(ada)
+    def src(comment):
+        return re.search(r'src="([^"]+)"', avatar(comment)).group(1)
+
+    assert src(ada) == src(ada_again)  # the same person, however they typed it
+    assert src(ada) != src(grace)
+    # A decorative image of a fixed size (the name is printed beside it), loaded lazily.
+    for attribute in ('alt=""', 'width="44"', 'height="44"', 'loading="lazy"'):
+        assert attribute in avatar(ada)
     assert "gravatar" not in html.lower()
+    assert re.fullmatch(r"/avatars/[0-9a-f]{8}\.svg", src(ada))
     # Keyed: another site's secret gives another picture, so it is not a public hash.
     with override_settings(SECRET_KEY="another-secret-key-for-another-site-0123456789"):
-        assert identicon_svg("ada@example.net") != avatar(ada)
+        assert avatar_url("ada@example.net") != src(ada)
     for email in ("ada@example.net", "grace@example.net"):
         for digest in (hashlib.md5, hashlib.sha256, hashlib.sha1):
-            assert digest(email.encode()).hexdigest() not in html
+            assert digest(email.encode()).hexdigest()[:8] not in html
+
+
+def test_an_avatar_is_an_svg_image_browsers_keep_for_a_year(client, review):
+    CommentFactory(review=review, email="ada@example.net")
+    html = page(client, review)
+    url = re.search(r'<img class="comment-avatar" src="([^"]+)"', html).group(1)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/svg+xml"
+    assert response["Cache-Control"] == "public, max-age=31536000, immutable"
+    svg = response.content.decode()
+    assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg"') and "style=" not in svg
+    assert "ada" not in svg and "example" not in svg
+    # Drawn from the key alone: the same picture for everyone, revalidated by its ETag.
+    assert client.get(url, HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
+    assert client.get("/avatars/not-a-key.svg").status_code == 404
+    assert client.get(url.replace(".svg", "0.svg")).status_code == 404
 
 
 def _bulk_thread(review, count):
@@ -211,6 +233,8 @@ def _bulk_thread(review, count):
     Comment.objects.bulk_update(replies, ["path"])
 
 
+# Rendering is what is counted here: pages from the page cache cost no rendering at all.
+@override_settings(PAGE_CACHE=False)
 def test_the_review_page_costs_the_same_queries_with_0_or_500_comments(
     client, django_assert_num_queries
 ):

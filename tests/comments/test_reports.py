@@ -34,17 +34,57 @@ def report(client, comment, ip="203.0.113.9", **data):
     return client.post(report_url(comment), data, REMOTE_ADDR=ip)
 
 
-def test_each_approved_comment_has_a_report_button_in_its_own_article(client, review):
-    comment = CommentFactory(review=review)
-    html = client.get(review.get_absolute_url()).content.decode()
+def report_button(html, comment):
+    """The Report button in the comment's own <article>, or None."""
     start = html.index(f'id="div-comment-{comment.pk}"')
     article = html[start : html.index("</article>", start)]
-    form = re.search(r'<form[^>]*class="comment-report-form"[^>]*>(.*?)</form>', article, re.S)
-    assert form is not None
-    assert 'method="post"' in form.group(0)
-    assert f'action="{report_url(comment)}"' in form.group(0)
-    assert 'name="csrfmiddlewaretoken"' in form.group(1)
-    assert re.search(r'<button type="submit"[^>]*aria-label="Report the comment by', form.group(1))
+    match = re.search(r'<button[^>]*class="comment-report-button"[^>]*>', article)
+    return match.group(0) if match else None
+
+
+def test_each_approved_comment_has_a_report_button_in_its_own_article(client, review):
+    comment = CommentFactory(review=review)
+    other = CommentFactory(review=review)
+    html = client.get(review.get_absolute_url()).content.decode()
+    button = report_button(html, comment)
+    assert button is not None
+    assert 'type="submit"' in button and 'aria-label="Report the comment by' in button
+    assert f'name="comment" value="{comment.pk}"' in button
+    assert f'value="{other.pk}"' in report_button(html, other)
+    # The buttons submit the page's one report form (form="report-form"), which carries the
+    # CSRF token once rather than once per comment; it works without JavaScript.
+    assert 'form="report-form"' in button
+    forms = re.findall(r'<form id="report-form"[^>]*>(.*?)</form>', html, re.S)
+    assert len(forms) == 1
+    assert 'method="post"' in html and f'action="{reverse("comments:report_posted")}"' in html
+    assert forms[0].count('name="csrfmiddlewaretoken"') == 1
+    assert html.count('name="csrfmiddlewaretoken"') == 2  # the report form and the comment form
+
+
+def test_the_page_report_form_reports_the_comment_whose_button_was_pressed(client, review):
+    comment = CommentFactory(review=review)
+    CommentFactory(review=review)
+    response = client.post(
+        reverse("comments:report_posted"), {"comment": str(comment.pk)}, REMOTE_ADDR="203.0.113.9"
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"].endswith(f"#comment-{comment.pk}")
+    assert THANKS in client.get(response["Location"]).content.decode()
+    assert CommentReport.objects.get().comment == comment
+
+
+@pytest.mark.parametrize("value", ["", "abc", "99999999", "-1"])
+def test_the_page_report_form_without_a_known_comment_is_a_404(client, review, value):
+    CommentFactory(review=review)
+    response = client.post(reverse("comments:report_posted"), {"comment": value})
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    assert not CommentReport.objects.exists()
+
+
+def test_a_thread_with_nothing_to_report_has_no_report_form(client, review):
+    CommentFactory(review=review, status=Comment.Status.PENDING)
+    html = client.get(review.get_absolute_url()).content.decode()
+    assert 'id="report-form"' not in html
 
 
 def test_reporting_thanks_the_reader_and_goes_back_to_the_comment(client, review):
@@ -133,6 +173,10 @@ def test_report_needs_a_csrf_token(review):
     comment = CommentFactory(review=review)
     response = Client(enforce_csrf_checks=True).post(report_url(comment))
     assert response.status_code == HTTPStatus.FORBIDDEN
+    response = Client(enforce_csrf_checks=True).post(
+        reverse("comments:report_posted"), {"comment": comment.pk}
+    )
+    assert response.status_code == HTTPStatus.FORBIDDEN
     assert not CommentReport.objects.exists()
 
 
@@ -149,8 +193,8 @@ def test_the_writer_sees_no_report_button_on_their_own_comment(client, review):
     post_comment(client, review)
     comment = Comment.objects.get()
     html = client.get(review.get_absolute_url()).content.decode()
-    assert report_url(comment) not in html
-    assert report_url(comment) in Client().get(review.get_absolute_url()).content.decode()
+    assert report_button(html, comment) is None
+    assert report_button(Client().get(review.get_absolute_url()).content.decode(), comment)
 
 
 def test_an_overlong_reason_is_cut_not_refused(client, review):

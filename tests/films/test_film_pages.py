@@ -50,7 +50,8 @@ def test_film_page_shows_the_facts_a_film_database_shows(client, her):
     assert "Written by Spike Jonze" in text
     assert "Joaquin Phoenix as Theodore Twombly" in text
     assert "Scarlett Johansson as Samantha" in text
-    assert f'src="{her.poster_large.url}" width="500" height="750" alt="Poster for Her"' in html
+    assert f'src="{her.poster_320_jpeg.url}"' in html
+    assert 'width="320" height="480" alt="Poster for Her" fetchpriority="high"' in html
 
 
 def test_film_page_lists_published_reviews_and_averages_only_their_scores(client, her):

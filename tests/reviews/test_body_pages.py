@@ -69,11 +69,13 @@ def test_image_line_places_the_numbered_image_as_a_captioned_figure(client):
 
     html = body_html(client, review)
 
-    assert html.index(second.image_large.url) < html.index(first.image_large.url)
+    assert html.index(second.image_480_jpeg.url) < html.index(first.image_480_jpeg.url)
+    # A still narrower than every rendition is offered once, at its own size, never enlarged.
     assert (
-        f'<img src="{second.image_large.url}" width="1200" height="675" '
-        'alt="Two &quot;people&quot;"' in html
+        f'<img src="{second.image_480_jpeg.url}" srcset="{second.image_480_jpeg.url} 320w"' in html
     )
+    assert f'<source type="image/webp" srcset="{second.image_480_webp.url} 320w"' in html
+    assert 'width="320" height="180" alt="Two &quot;people&quot;" loading="lazy"' in html
     assert "<figcaption>&lt;b&gt;Second&lt;/b&gt; still.</figcaption>" in html
     assert '<figure class="review-figure">' in html
     assert "[image" not in html

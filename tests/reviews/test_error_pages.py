@@ -16,7 +16,7 @@ def test_not_found_page_is_friendly_and_offers_a_way_on(client):
     html = response.content.decode()
     assert "This reel is missing" in html
     assert 'href="/"' in html and 'action="/search/"' in html
-    assert "/static/css/site.css" in html
+    assert "/static/css/bundle.css" in html
 
 
 def test_server_error_page_renders_without_any_context_and_loads_the_site_css():
@@ -25,5 +25,5 @@ def test_server_error_page_renders_without_any_context_and_loads_the_site_css():
     assert response.status_code == HTTPStatus.INTERNAL_SERVER_ERROR
     html = response.content.decode()
     assert "Something went wrong on our side" in html
-    assert "/static/css/site.css" in html
+    assert "/static/css/bundle.css" in html
     assert "<h1" in html and html.count("<h1") == 1

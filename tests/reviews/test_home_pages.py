@@ -40,8 +40,8 @@ def test_home_card_shows_everything_a_reader_scans_for(client):
     assert "By Ana Critic" in text
     assert "14 March 2025" in text
     assert "2 comments" in text  # the pending comment is not counted
-    poster = film.poster_thumb.url
-    assert f'src="{poster}" width="200" height="300" alt="Poster for Her"' in html
+    assert f'src="{film.poster_320_jpeg.url}"' in html
+    assert 'width="320" height="480" alt="Poster for Her"' in html
 
 
 def test_home_card_uses_a_local_placeholder_when_the_film_has_no_poster(client):

@@ -103,7 +103,7 @@ def test_an_old_review_with_control_characters_does_not_break_the_feeds(client, 
 def test_an_old_review_with_control_characters_does_not_break_the_sitemap(client):
     review = _old_row_with_control_characters()
 
-    response = client.get(reverse("sitemap"))
+    response = client.get(reverse("sitemap_section", kwargs={"section": "reviews"}))
 
     assert response.status_code == HTTPStatus.OK
     assert review.get_absolute_url() in ET.tostring(ET.fromstring(response.content), "unicode")

@@ -12,7 +12,8 @@ from comments.models import Comment
 from tests import factories
 from tests.reviews.reading_data import add_image, make_film
 
-pytestmark = pytest.mark.django_db
+# What a render costs: pages from the page cache cost no rendering at all (core/pagecache.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_page_cache")]
 
 # Budgets for an anonymous reader. Measured: home 2 (count + page), review 9 of its own
 # (review, images, genres, credits, three related lists, previous, next) + the comments

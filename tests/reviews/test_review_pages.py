@@ -60,8 +60,8 @@ def test_review_page_shows_the_film_card(client, her_review):
     assert "Director Spike Jonze" in text
     assert "Starring Joaquin Phoenix, Scarlett Johansson" in text
     assert f'href="{her_review.film.get_absolute_url()}">All about Her' in html
-    assert her_review.film.poster_large.url in html
-    assert 'width="500" height="750" alt="Poster for Her"' in html
+    assert her_review.film.poster_320_jpeg.url in html
+    assert 'width="320" height="480" alt="Poster for Her"' in html
 
 
 def test_review_page_shows_byline_score_and_reading_time(client, her_review):
@@ -97,7 +97,7 @@ def test_review_page_renders_pull_quote_figure_and_author_box(client, her_review
         '<blockquote class="pullquote"><p>It is the loneliest love story of the decade.</p>' in html
     )
     image = her_review.images.get()
-    assert f'<img src="{image.image_large.url}"' in html
+    assert f'<img src="{image.image_480_jpeg.url}"' in html
     assert 'alt="A man on a beach"' in html
     assert "<figcaption>Theodore at the beach.</figcaption>" in html
     assert "About Ana Critic" in html

@@ -49,6 +49,10 @@ def public_urls(site):
         reverse("reviews:feed_atom"),
         reverse("comments:feed", kwargs={"slug": public.slug}),
         reverse("sitemap"),
+        *(
+            reverse("sitemap_section", kwargs={"section": section})
+            for section in ("pages", "reviews", "authors")
+        ),
     ]
 
 
