@@ -102,11 +102,11 @@ def _sql(queryset):
 # PostgreSQL. Each branch below is served by its own index; they are joined by UNION because
 # an OR across them (or with a subquery) makes the planner read every row instead.
 TS_QUERY = "websearch_to_tsquery('english', %s)"
-# Expression GIN indexes (films 0006, reviews 0010): the expressions must stay exactly these.
-FILM_TEXT_VECTOR = (
-    "to_tsvector('english'::regconfig, coalesce(title, '') || ' ' || coalesce(synopsis, ''))"
-)
-FILM_TITLE_VECTOR = "to_tsvector('english'::regconfig, coalesce(title, ''))"
+# A film's vectors are stored generated columns, GIN-indexed (films 0007), read only inside
+# "SELECT … FROM films_film" subqueries; the headline's is an expression GIN index (reviews
+# 0010): that expression must stay exactly this.
+FILM_TEXT_VECTOR = "search_text"
+FILM_TITLE_VECTOR = "search_title"
 HEADLINE_VECTOR = "to_tsvector('english'::regconfig, coalesce(headline, ''))"
 
 
