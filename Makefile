@@ -7,7 +7,7 @@ PORT ?= 8000
 # Development values for `make run` only; production reads real ones from the environment.
 DEV_ENV := DEBUG=1 SECRET_KEY=dev-only-insecure-key
 
-.PHONY: run test lint format bench screenshots install install-dev migrate clean fuzz css
+.PHONY: run test lint format bench screenshots install install-dev migrate clean fuzz css two-servers
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,14 @@ run: migrate
 
 test: install-dev
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Two app servers, one site (tests/multiserver, also part of `make test` on PostgreSQL): two
+# gunicorns on loopback sharing PostgreSQL, Redis and media storage. It makes and drops a
+# database of its own on the PostgreSQL server of DATABASE_URL (default below; the named database
+# itself is not touched) and uses Redis database 7 at 127.0.0.1:6379 (MULTISERVER_REDIS_URL).
+two-servers: install-dev
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/reviewsite} \
+		$(PY) -m pytest tests/multiserver -v -rsx $(PYTEST_ARGS)
 
 # The property-based tests (tests/fuzz) with many more examples than `make test` runs (a
 # thousand per test: longer than the usual five-minute limit per test).

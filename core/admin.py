@@ -1,12 +1,19 @@
-"""Admin pieces every app's ModelAdmin uses: the site's stylesheet, image previews, field types."""
+"""Admin pieces every app's ModelAdmin uses: the site's stylesheet, image previews, field types;
+and the background task results' admin, with an action to requeue failed mail."""
 
 import logging
 
+from django.contrib import admin, messages
 from django.db import models
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy, ngettext
+
+# Imported (so registered) before its registration is replaced below, whatever the import order.
+from django_tasks_db.admin import DBTaskResultAdmin
+from django_tasks_db.models import DBTaskResult
 
 from .forms import ValidatedImageField
+from .tasks import requeue_failed
 
 logger = logging.getLogger(__name__)
 
@@ -52,3 +59,39 @@ class SiteFieldsAdminMixin:
         models.ImageField: {"form_class": ValidatedImageField},
         models.URLField: {"assume_scheme": "https"},
     }
+
+
+# Background task results: django_tasks_db's read-only admin, plus a way to requeue failed mail.
+class TaskResultAdmin(DBTaskResultAdmin):
+    actions = ["requeue_failed_tasks"]
+
+    def has_requeue_permission(self, request):
+        # The admin never edits task rows; "change" is the permission an operator is given.
+        return request.user.has_perm("django_tasks_database.change_dbtaskresult")
+
+    @admin.action(
+        description=gettext_lazy("Requeue the selected failed tasks (not those already retried)"),
+        permissions=["requeue"],
+    )
+    def requeue_failed_tasks(self, request, queryset):
+        requeued, missing = requeue_failed(queryset)
+        self.message_user(
+            request,
+            ngettext(
+                "Requeued %(count)d failed task: a worker will run it again.",
+                "Requeued %(count)d failed tasks: a worker will run them again.",
+                len(requeued),
+            )
+            % {"count": len(requeued)},
+            messages.SUCCESS if requeued else messages.WARNING,
+        )
+        for row in missing:
+            self.message_user(
+                request,
+                gettext("Not requeued: %(task)s no longer exists.") % {"task": row.task_path},
+                messages.ERROR,
+            )
+
+
+admin.site.unregister(DBTaskResult)
+admin.site.register(DBTaskResult, TaskResultAdmin)

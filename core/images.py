@@ -4,6 +4,7 @@ one <picture> builder."""
 
 import logging
 import re
+import time
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -14,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from imagekit.models import ImageSpecField
 from imagekit.processors import ResizeToFill, ResizeToFit
 from PIL import Image, UnidentifiedImageError, features
+
+from core.storage_config import storage_identity
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +75,7 @@ def validate_image_upload(file):
 def rendition_url(instance, source_field, rendition):
     """URL of an imagekit rendition, or "" when there is no upload or its file is unusable.
 
-    imagekit keeps its "already generated" state in the cache and the file system, so asking
+    imagekit keeps its "already generated" state in the cache and the media storage, so asking
     for the URL never queries the database.
     """
     if not getattr(instance, source_field):
@@ -113,8 +116,9 @@ class Renditions:
         poster_renditions = Renditions("poster", widths=(160, 320, 480, 640), aspect=(2, 3))
 
     Each width in each format becomes an imagekit ImageSpecField (`poster_320_webp`), generated
-    when first asked for and stored under MEDIA_ROOT/CACHE, named after the source file's name and
-    the spec, so a new upload (a new file name: the storage never overwrites) gets new URLs.
+    when first asked for and stored in the media storage under CACHE/images/, named after the
+    source file's name and the spec, so a new upload (a new file name: the storage never
+    overwrites) gets new URLs.
     With `aspect` every rendition is cropped to it (exactly width × width·h/w); without, it keeps
     the source's proportions and is never enlarged.
     """
@@ -199,12 +203,19 @@ def _widths_for(widths, sizes):
     return tuple(chosen)
 
 
-# Rendition URLs already made sure of, by source file and sizes: asking imagekit costs a cache
-# lookup and a hash per rendition (a dozen a poster), and the answer only changes with the
-# source's name. Bounded, per process; a rendition deleted from disk under a running process
-# stays listed (as with imagekit's own state cache) until it restarts.
+# Rendition URLs already made sure of, by storage, source file and sizes: asking imagekit costs
+# a cache lookup and a hash per rendition (a dozen a poster), and the answer only changes with
+# the source's name. Bounded, per process, and kept RENDERED_SECONDS at most (or imagekit's own
+# state timeout, when shorter), so that a rendition deleted from the storage is looked for
+# again and regenerated (core/storage.py) without restarting the server.
 _rendered = {}
 RENDERED_MAX = 10_000
+RENDERED_SECONDS = 300
+
+
+def _rendered_seconds():
+    timeout = settings.IMAGEKIT_CACHE_TIMEOUT
+    return RENDERED_SECONDS if timeout is None else min(RENDERED_SECONDS, timeout)
 
 
 def _renditions_for(instance, spec, sizes):
@@ -236,10 +247,17 @@ def picture(instance, renditions, *, alt, sizes, eager=False, css_class=""):
     source = getattr(instance, spec.source)
     if not source:
         return ""
-    storage_root = getattr(source.storage, "location", "")  # tests swap MEDIA_ROOT per test
-    key = (type(instance)._meta.label, renditions, storage_root, source.name, sizes)
-    found = _rendered.get(key)
-    if found is None:
+    # The storage is in the key: tests swap MEDIA_ROOT or the bucket per test.
+    key = (
+        type(instance)._meta.label,
+        renditions,
+        storage_identity(source.storage),
+        source.name,
+        sizes,
+    )
+    now = time.monotonic()
+    expires, found = _rendered.get(key, (0, None))
+    if found is None or expires <= now:
         try:
             found = _renditions_for(instance, spec, sizes)
         except Exception:  # missing or corrupt upload: show the placeholder, never a 500
@@ -253,7 +271,7 @@ def picture(instance, renditions, *, alt, sizes, eager=False, css_class=""):
             return ""
         if len(_rendered) >= RENDERED_MAX:
             _rendered.clear()
-        _rendered[key] = found
+        _rendered[key] = (now + _rendered_seconds(), found)
     srcsets, fallback_url, width, height = found
     sources = format_html_join(
         "",

@@ -1,10 +1,9 @@
-"""Uploads and their renditions served by Django itself (SERVE_MEDIA, a single server)."""
+"""Uploads and their renditions served by Django itself (SERVE_MEDIA, local media storage)."""
 
 from django.conf import settings
 from django.views.static import serve
 
-# A year, the longest RFC 9111 suggests; `immutable` spares even the reload's revalidation.
-IMMUTABLE = "public, max-age=31536000, immutable"
+from core.storage_config import IMMUTABLE, is_rendition
 
 
 def serve_media(request, path):
@@ -12,9 +11,9 @@ def serve_media(request, path):
     shared caches for a year without revalidation: their names carry a hash of the source file's
     name and the spec, and a new upload always gets a new name (the storage never overwrites),
     so changed content always comes under a new URL. Originals keep their names and get no such
-    promise."""
+    promise. (In a bucket, core.storage.MediaS3Storage stores the same headers with each object.)
+    """
     response = serve(request, path, document_root=settings.MEDIA_ROOT)
-    rendition_dir = settings.IMAGEKIT_CACHEFILE_DIR.strip("/") + "/"
-    if response.status_code == 200 and path.startswith(rendition_dir):
+    if response.status_code == 200 and is_rendition(path):
         response["Cache-Control"] = IMMUTABLE
     return response

@@ -7,7 +7,12 @@
   whose `run_after` is in the future. Only a backend that can run a task later does this (the
   database one); the immediate backend logs the failure and goes on.
 - `requeue_stuck`: a worker killed in the middle of a task leaves its row RUNNING for ever;
-  `manage.py requeue_stuck_tasks`, run before the worker starts, makes such rows READY again.
+  `manage.py run_worker` (or `requeue_stuck_tasks` before `db_worker`) makes such rows READY
+  again when the worker starts.
+- `requeue_failed`: a task that failed for good (every attempt spent, or a bug since fixed) is
+  enqueued again, with all its attempts, by `manage.py requeue_failed_tasks` or the admin's
+  "Requeue" action on task results. A failed row that a later row has taken over (its retry, or
+  an earlier requeue) is left alone, so requeuing twice never sends a mail twice.
 
 Apply `retried` under `@task()`:
 
@@ -17,11 +22,13 @@ Apply `retried` under `@task()`:
 """
 
 import functools
+import json
 import logging
 import smtplib
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
 from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -126,3 +133,54 @@ def requeue_stuck(*, worker_id=None, older_than=None) -> tuple[int, int]:
                 row.save(update_fields=["status", "started_at"])
                 requeued += 1
     return requeued, failed
+
+
+def _work(row) -> tuple[str, str, str]:
+    """What a task row does, whichever attempt it is: its task and arguments."""
+    kwargs = dict(row.args_kwargs.get("kwargs", {}))
+    kwargs.pop(ATTEMPT_KWARG, None)
+    args = row.args_kwargs.get("args", [])
+    return row.task_path, json.dumps(args, sort_keys=True), json.dumps(kwargs, sort_keys=True)
+
+
+def final_failures(rows) -> list:
+    """The FAILED rows among `rows` (a DBTaskResult queryset) that nothing took over: no row
+    enqueued after them does the same work (a retry, or a copy an earlier requeue made)."""
+    from django_tasks_db.models import DBTaskResult
+
+    failed = list(rows.failed().order_by("enqueued_at"))
+    if not failed:
+        return []
+    latest = {}
+    related = DBTaskResult.objects.filter(
+        task_path__in={row.task_path for row in failed},
+        enqueued_at__gte=failed[0].enqueued_at,
+    ).only("task_path", "args_kwargs", "enqueued_at")
+    for row in related.iterator():
+        work = _work(row)
+        if work not in latest or row.enqueued_at > latest[work]:
+            latest[work] = row.enqueued_at
+    return [row for row in failed if latest[_work(row)] <= row.enqueued_at]
+
+
+def requeue_failed(rows) -> tuple[list, list]:
+    """Enqueues again, as a first attempt, each failed task among `rows` that nothing took over
+    (see final_failures). Returns (the new task results, the rows whose task no longer exists)."""
+    requeued, missing = [], []
+    for row in final_failures(rows):
+        try:
+            task = import_string(row.task_path)
+            if not hasattr(task, "enqueue"):
+                raise SuspiciousOperation(row.task_path)
+        except (ImportError, SuspiciousOperation):
+            missing.append(row)  # renamed or removed since: cannot run
+            continue
+        kwargs = dict(row.args_kwargs.get("kwargs", {}))
+        kwargs.pop(ATTEMPT_KWARG, None)
+        again = task.using(
+            priority=row.priority, queue_name=row.queue_name, backend=row.backend_name
+        ).enqueue(*row.args_kwargs.get("args", []), **kwargs)
+        requeued.append(again)
+    if requeued:
+        log.info("Requeued %d failed task(s)", len(requeued))
+    return requeued, missing

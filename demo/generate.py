@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from comments.models import PATH_STEP, Comment
 from core import pagecache
+from core.progress import silent
 from films.models import Credit, Film, Genre, Person
 from reviews.models import RATING_VALUES, Author, Review
 
@@ -273,8 +274,9 @@ def _copy_rows(model, rows):
 
 
 class _Generator:
-    def __init__(self, plan, stdout=None):
+    def __init__(self, plan, stdout=None, progress=silent):
         self.plan = plan
+        self.progress = progress
         self.rng = random.Random(plan.seed)
         self.prefix = f"g{plan.seed}-"
         self.now = timezone.now().replace(microsecond=0)
@@ -523,7 +525,9 @@ class _Generator:
                     self.say(f"  {n + 1:,} reviews …")
             self.writer.flush(Review)
             first = review_pk - plan.reviews
-            for n, count in enumerate(counts):
+            for n, count in self.progress(
+                enumerate(counts), total=len(counts), desc="Comments, by review", unit="review"
+            ):
                 review = Review(pk=first + n, published_at=oldest + gap * n)
                 self.comments(review, count, all_approved=False)
         self.writer.flush()
@@ -564,10 +568,10 @@ def _refresh_comment_counts(prefix):
     refresh_comment_counts(list(reviews.values_list("pk", flat=True)))
 
 
-def generate(plan, *, stdout=None):
+def generate(plan, *, stdout=None, progress=silent):
     """Generates `plan` in one transaction; returns a Result (slug prefix, counts, busy reviews)."""
     with transaction.atomic(), _keep_given_dates(Film, Review, Comment):
-        result = _Generator(plan, stdout=stdout).run()
+        result = _Generator(plan, stdout=stdout, progress=progress).run()
     if connection.vendor == "postgresql":
         # Fresh statistics: until autovacuum gets round to it, the planner would take the new
         # tables for nearly empty ones.

@@ -23,6 +23,7 @@ from django.utils.text import slugify
 from comments.counts import deferred_comment_counts, refresh_comment_counts
 from comments.models import Comment, ModerationLog
 from core import roles
+from core.progress import silent
 from films.models import Credit, Film, Genre, Person
 from reviews.models import Author, Review, ReviewImage
 
@@ -103,7 +104,7 @@ def _seed_accounts():
     return users, authors
 
 
-def _seed_films():
+def _seed_films(progress=silent):
     genres = {
         slug: Genre.objects.update_or_create(slug=slug, defaults={"name": name})[0]
         for slug, name in content.GENRES.items()
@@ -113,7 +114,7 @@ def _seed_films():
         for slug, (name, bio) in content.PEOPLE.items()
     }
     films = {}
-    for data in content.FILMS:
+    for data in progress(content.FILMS, desc="Films", unit="film"):
         film, _ = Film.objects.update_or_create(
             slug=data["slug"],
             defaults={
@@ -156,9 +157,9 @@ def _seed_films():
     return films
 
 
-def _seed_reviews(*, films, authors, today):
+def _seed_reviews(*, films, authors, today, progress=silent):
     reviews = {}
-    for data in content.REVIEWS:
+    for data in progress(content.REVIEWS, desc="Reviews", unit="review"):
         status = data.get("status", Review.Status.PUBLISHED)
         published_at = updated_at = None
         if "days_ago" in data:
@@ -323,13 +324,15 @@ def _seed_comments(*, reviews, users, authors, now):
             refresh_comment_counts([review.pk])
 
 
-def seed(*, now=None):
-    """Creates or refreshes all demo rows; returns the row counts for a summary."""
+def seed(*, now=None, progress=silent):
+    """Creates or refreshes all demo rows; returns the row counts for a summary.
+
+    `progress` wraps the loops that draw images to show how far they got (core.progress)."""
     now = (now or timezone.now()).replace(microsecond=0)
     today = timezone.localdate(now)
     users, authors = _seed_accounts()
-    films = _seed_films()
-    reviews = _seed_reviews(films=films, authors=authors, today=today)
+    films = _seed_films(progress)
+    reviews = _seed_reviews(films=films, authors=authors, today=today, progress=progress)
     _seed_comments(reviews=reviews, users=users, authors=authors, now=now)
     return {
         "genres": Genre.objects.count(),

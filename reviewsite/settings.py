@@ -14,6 +14,8 @@ import dj_database_url
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from core.storage_config import RENDITION_DIR, media_settings
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -77,6 +79,25 @@ class StrictEnv(environ.Env):
         self.problems.append(("reviewsite.E003", var, value, accepted, fallback))
         return fallback
 
+    def addresses(self, var):
+        """Comma-separated mail addresses, each "Name <a@b.example>" or a plain "a@b.example",
+        as Django's ADMINS: (name, address) pairs. An entry that is no address is reported
+        (reviewsite.E010) and left out; the others are used."""
+        import re
+        from email.utils import getaddresses
+
+        value = self.str(var, "")
+        pairs, refused = [], []
+        for name, address in getaddresses([value]):
+            if re.fullmatch(r"[^@\s<>,]+@[^@\s<>,]+\.[^@\s<>,]+", address):
+                pairs.append((name or address, address))
+            elif name or address:
+                refused.append(name or address)
+        if refused or (value.strip() and not pairs):
+            accepted = "comma-separated addresses, each Name <a@b.example> or a@b.example"
+            self.problems.append(("reviewsite.E010", var, value, accepted, pairs))
+        return pairs
+
 
 # KEY=value lines in .env next to manage.py, read when present (manage.py, cron, wsgi and asgi
 # alike); real environment variables win. The test settings point REVIEWSITE_ENV_FILE at an
@@ -135,14 +156,23 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First, so it compresses every other response; its random gzip file name defeats
-    # BREACH-style guessing. Pages from the page cache arrive compressed already.
+    # Outermost: the X-Request-ID of every response, and the request id of every log line
+    # (core/logging.py), 400s and 500s included.
+    "core.middleware.RequestIdMiddleware",
+    # Compresses every other response; its random gzip file name defeats BREACH-style
+    # guessing. Pages from the page cache arrive compressed already.
     "django.middleware.gzip.GZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # /healthz and /readyz for any Host (a load balancer probes by IP address), above the
+    # middleware that checks ALLOWED_HOSTS (CommonMiddleware); see SECURE_REDIRECT_EXEMPT.
+    "core.middleware.HealthCheckMiddleware",
     # 400 for a path or query with a control character or invalid UTF-8, before anything
     # below can look it up (core/middleware.py).
     "core.middleware.InputBoundaryMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Which database each request reads: a read replica for anonymous readers' public pages,
+    # else the primary; pins a reader to the primary for a moment after a POST (core/routers.py).
+    "core.middleware.ReplicaRoutingMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Picks the reader's language from Accept-Language among LANGUAGES (English only today).
     "django.middleware.locale.LocaleMiddleware",
@@ -192,6 +222,29 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Read replicas (core/routers.py; README "Production"): DATABASE_REPLICA_URLS, comma-separated
+# URLs like DATABASE_URL, become replica1, replica2, …, from which anonymous readers' public
+# pages are read; everything else reads the primary (`default`).
+DATABASE_REPLICAS = []
+for _number, _url in enumerate(env.list("DATABASE_REPLICA_URLS"), start=1):
+    _replica = dj_database_url.parse(
+        _url, conn_max_age=env.int("DB_CONN_MAX_AGE", 60), conn_health_checks=True
+    )
+    if _replica["ENGINE"] == "django.db.backends.postgresql":
+        # A replica that is down must cost a request a moment, not the OS's minutes-long wait.
+        _replica.setdefault("OPTIONS", {}).setdefault(
+            "connect_timeout", env.int("DATABASE_REPLICA_CONNECT_TIMEOUT", 2, minimum=1)
+        )
+    # A test run reads the primary's test database through it and creates nothing for it.
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES[f"replica{_number}"] = _replica
+    DATABASE_REPLICAS.append(f"replica{_number}")
+DATABASE_ROUTERS = ["core.routers.ReplicaRouter"]
+# After a POST, the reader's requests read the primary for this long (a cookie): their own
+# write shows even while replicas lag.
+REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", 10)
+# A replica that failed is not tried again by the same process for this long.
+REPLICA_RETRY_SECONDS = env.int("REPLICA_RETRY_SECONDS", 30, minimum=1)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", "")
@@ -264,14 +317,31 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_URL = "/media/"
+# Uploads and their renditions: on this server's disk under MEDIA_ROOT (MEDIA_STORAGE=local, one
+# server), or in an S3-compatible bucket every app server shares (MEDIA_STORAGE=s3; README
+# "Media in object storage"). MEDIA_URL and the CSP's img-src follow the bucket's public host.
+MEDIA_STORAGE = env.choice("MEDIA_STORAGE", "local", ("local", "s3"), "local")
+if MEDIA_STORAGE == "s3" and not env.str("AWS_STORAGE_BUCKET_NAME"):
+    raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME (the bucket).")
+MEDIA_STORAGE_DEFAULT, MEDIA_URL, MEDIA_IMG_SRC = media_settings(
+    MEDIA_STORAGE,
+    bucket=env.str("AWS_STORAGE_BUCKET_NAME"),
+    endpoint_url=env.str("AWS_S3_ENDPOINT_URL"),
+    region=env.str("AWS_S3_REGION_NAME"),
+    access_key_id=env.str("AWS_ACCESS_KEY_ID"),
+    secret_access_key=env.str("AWS_SECRET_ACCESS_KEY"),
+    custom_domain=env.str("AWS_S3_CUSTOM_DOMAIN"),
+    # Off: media is public, and signed URLs would change on every render (no browser caching)
+    # and expire inside cached pages.
+    querystring_auth=env.bool("AWS_QUERYSTRING_AUTH", False),
+)
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", BASE_DIR / "media"))
 # Serve uploads from Django itself (fine for a single server; put a web server or object
-# storage in front for scale, see README "Production").
-SERVE_MEDIA = env.bool("SERVE_MEDIA", True)
+# storage in front for scale, see README "Production"). Never from a bucket.
+SERVE_MEDIA = env.bool("SERVE_MEDIA", MEDIA_STORAGE == "local")
 
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE_DEFAULT,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -287,8 +357,13 @@ IMAGE_UPLOAD_MAX_PIXELS = env.int("IMAGE_UPLOAD_MAX_PIXELS", 40_000_000, minimum
 IMAGE_UPLOAD_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
-# Thumbnails are generated when first asked for, then served from MEDIA_ROOT/CACHE.
+# Renditions are generated into the media storage (under CACHE/images/) when first asked for.
+# Their "exists" state is shared in the cache once the file is stored, and trusted for a day:
+# a rendition deleted from the bucket is regenerated after that (core/storage.py).
 IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "imagekit.cachefiles.strategies.JustInTime"
+IMAGEKIT_DEFAULT_CACHEFILE_BACKEND = "core.storage.RenditionCacheFileBackend"
+IMAGEKIT_CACHEFILE_DIR = RENDITION_DIR
+IMAGEKIT_CACHE_TIMEOUT = 24 * 60 * 60
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -379,8 +454,9 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", not DEBUG)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", False)
-# A load balancer probes over plain HTTP: a 301 would read as "down".
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# A load balancer probes over plain HTTP: a 301 would read as "down". (With these exempt,
+# SecurityMiddleware never reads the Host of a probe, which HealthCheckMiddleware relies on.)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", 0)
 # Off by default: both bind every sub-domain (and, once preloaded, browsers) to HTTPS for good.
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
@@ -397,7 +473,8 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        # Media from the bucket's (or its CDN's) address when in object storage, only that.
+        "img-src": ["'self'", "data:", *([MEDIA_IMG_SRC] if MEDIA_IMG_SRC else [])],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],
@@ -407,14 +484,74 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Logs and errors (core/logging.py). Every line to standard error carries its time, level,
+# logger and request id (X-Request-ID, core.middleware.RequestIdMiddleware): text, or one JSON
+# object per line with LOG_FORMAT=json.
+LOG_LEVEL = env.choice(
+    "LOG_LEVEL", "info", ("debug", "info", "warning", "error", "critical"), fallback="info"
+).upper()
+LOG_FORMAT = env.choice("LOG_FORMAT", "text", ("text", "json"), fallback="text")
+# Mailed (from SERVER_EMAIL) the traceback of every server error, unless DEBUG:
+# ADMINS="Ann Example <ann@example.org>, ops@example.org".
+ADMINS = env.addresses("ADMINS")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", "INFO")},
+    "filters": {
+        "request_id": {"()": "core.logging.RequestIdFilter"},
+        "one_line": {"()": "core.logging.OneLineFilter"},
+        "exceptions_only": {"()": "core.logging.ExceptionsOnlyFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "text": {"()": "core.logging.TextFormatter"},
+        "json": {"()": "core.logging.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": LOG_FORMAT,
+        },
+        # Sends nothing while ADMINS is empty (Django's mail_admins).
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false", "exceptions_only", "request_id"],
+            "formatter": "text",
+        },
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
+        # Django's default configuration, applied before this one, gives "django" (under DEBUG)
+        # and "django.server" handlers of their own, so each line printed twice in development
+        # (theirs, then the root's): emptied here, every line goes once through the root.
+        "django": {"handlers": [], "level": "NOTSET", "propagate": True},
+        "django.server": {"handlers": [], "level": "NOTSET", "propagate": True},
+        # A page that failed with an exception: its traceback to ADMINS.
+        "django.request": {"handlers": ["mail_admins"], "level": "NOTSET", "propagate": True},
+        # A Host not in ALLOWED_HOSTS: one warning line naming it, no traceback.
+        "django.security.DisallowedHost": {"filters": ["one_line"]},
         "django.security.csrf": {"level": "ERROR"},
         # Failed sign-ins and lock-outs (warnings), not django-axes' banner on every command.
         "axes": {"level": "WARNING"},
     },
 }
+
+# Optional error reporting to Sentry (or a Sentry-compatible service): on only when SENTRY_DSN
+# is set. send_default_pii=False: no reader's address, cookies or signed-in user leave the site.
+# sentry-sdk itself reads SENTRY_ENVIRONMENT and SENTRY_RELEASE when set.
+SENTRY_DSN = env.str("SENTRY_DSN", "").strip()
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    try:
+        sentry_sdk.init(dsn=SENTRY_DSN, integrations=[DjangoIntegration()], send_default_pii=False)
+    except Exception:  # a malformed DSN: reported by `manage.py check`, not a traceback here
+        accepted = "the DSN Sentry shows for the project, https://<key>@<host>/<project id>"
+        env.problems.append(("reviewsite.E011", "SENTRY_DSN", SENTRY_DSN, accepted, "no Sentry"))
+        SENTRY_DSN = ""
+
+# /readyz reports the worker "late" when a background task has been due for longer than this.
+READYZ_TASK_WAIT_MINUTES = env.int("READYZ_TASK_WAIT_MINUTES", 5, minimum=1)

@@ -1,19 +1,13 @@
-import logging
-import uuid
-
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
-from django.core.cache import cache
-from django.db import connection
-from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import include, path, re_path
 from django.utils.functional import lazy
 from django.utils.translation import gettext
-from django.views.decorators.cache import never_cache
 
+from core.health import healthz, readyz
 from core.media import serve_media
 from core.pagecache import public_page
 from core.xmlwriters import xml_safe_view
@@ -21,44 +15,8 @@ from reviews.sitemaps import section as sitemap_section
 from reviews.sitemaps import sitemaps
 from reviews.views import robots_txt
 
-log = logging.getLogger(__name__)
-
-
-def _database_answers():
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-
-
-def _cache_answers():
-    # A key of its own: probes from several load balancers must not read each other's value.
-    key, value = f"healthz:{uuid.uuid4().hex}", "ok"
-    cache.set(key, value, timeout=30)
-    if cache.get(key) != value:
-        raise RuntimeError("the cache did not return what was stored")
-    cache.delete(key)
-
-
-@never_cache
-def healthz(request):
-    """For load balancers and uptime checks (plain HTTP too: SECURE_REDIRECT_EXEMPT).
-
-    200 {"status": "ok", "database": "ok", "cache": "ok"} when the database and the cache (Redis
-    when REDIS_URL is set) both answer; 503 with "error" for each one that does not (the reason
-    goes to the log, not to whoever asks).
-    """
-    report = {}
-    for name, probe in (("database", _database_answers), ("cache", _cache_answers)):
-        try:
-            probe()
-        except Exception:
-            log.exception("Health check: the %s does not answer", name)
-            report[name] = "error"
-        else:
-            report[name] = "ok"
-    healthy = all(state == "ok" for state in report.values())
-    return JsonResponse(
-        {"status": "ok" if healthy else "error", **report}, status=200 if healthy else 503
-    )
+# The 500 page, told whether anyone hears of the error (ADMINS, SENTRY_DSN).
+handler500 = "core.logging.server_error"
 
 
 def _admin_header():
@@ -72,7 +30,9 @@ admin.site.site_url = "/"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Answered for any Host by core.middleware.HealthCheckMiddleware; here for reverse().
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     # Browsers ask for /favicon.ico on pages with no <link rel="icon"> (the admin, raw feeds).
     path("favicon.ico", lambda request: redirect(static("img/favicon.svg"))),
     # An index of paged sections (reviews.sitemaps): no response lists the whole site.

@@ -100,6 +100,28 @@ def no_page_cache(settings):
     settings.PAGE_CACHE = False
 
 
+@pytest.fixture(scope="module")
+def replica_database(django_db_setup):
+    """The alias `replica1`: a second connection to the test database, as a read replica would
+    be (TEST MIRROR), for the tests of one module (tests/core/test_replicas.py); they list it in
+    `django_db(transaction=True, databases=["default", "replica1"])` (its own connection sees
+    committed rows only) and set DATABASE_REPLICAS. Module-scoped, so the alias exists before
+    pytest-django sets up each test, which refuses aliases it does not know."""
+    from django.db import connections
+
+    alias = "replica1"
+    primary = connections["default"].settings_dict
+    connections.settings[alias] = {  # the very dict settings.DATABASES is
+        **primary,
+        "OPTIONS": dict(primary.get("OPTIONS", {})),
+        "TEST": {**primary.get("TEST", {}), "MIRROR": "default"},
+    }
+    yield alias
+    connections[alias].close()
+    del connections[alias]
+    del connections.settings[alias]
+
+
 @pytest.fixture
 def author(db):
     return factories.AuthorFactory()

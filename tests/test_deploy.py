@@ -75,7 +75,7 @@ def test_the_readmes_production_variables_turn_on_every_https_setting(production
         "settings.SECURE_REDIRECT_EXEMPT, settings.TASKS['default']['BACKEND']",
         env_file=production_env_file,
     )
-    assert shown == f"False True 31536000 True True True True ['^healthz$'] {DATABASE}"
+    assert shown == f"False True 31536000 True True True True ['^healthz$', '^readyz$'] {DATABASE}"
 
 
 def test_hsts_sub_domains_and_preload_are_off_unless_asked():

@@ -3,7 +3,7 @@ from http import HTTPStatus
 
 import pytest
 
-import reviewsite.urls
+import core.health
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,7 @@ def test_healthz_reports_503_when_the_database_does_not_answer(client, monkeypat
         def cursor(self):
             raise OSError("connection refused")
 
-    monkeypatch.setattr(reviewsite.urls, "connection", DownConnection())
+    monkeypatch.setattr(core.health, "connection", DownConnection())
 
     response = client.get("/healthz")
 

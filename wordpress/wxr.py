@@ -52,6 +52,7 @@ from django.utils.text import slugify
 from comments.counts import deferred_comment_counts
 from comments.models import Comment
 from core.http import int_param
+from core.progress import silent
 from core.text import xml_safe
 from films.models import Film
 from reviews.models import Author, Review
@@ -526,8 +527,10 @@ def _import_comments(doc, post, review, users_by_wp_id, counts, owners):
         counts.add("comments", True)
 
 
-def import_wxr(*, data: bytes, dry_run: bool = False) -> ImportCounts:
-    """Imports a WXR file's authors, posts, comments and permalinks, in one transaction."""
+def import_wxr(*, data: bytes, dry_run: bool = False, progress=silent) -> ImportCounts:
+    """Imports a WXR file's authors, posts, comments and permalinks, in one transaction.
+
+    `progress` wraps the loop over posts to show how far it got (core.progress.progress)."""
     doc = parse(data)
     counts = ImportCounts(skipped_items=doc.skipped_items)
     with transaction.atomic():
@@ -539,7 +542,7 @@ def import_wxr(*, data: bytes, dry_run: bool = False) -> ImportCounts:
                 users_by_wp_id[wp_author.id] = author.user
         # Each review's comment count is recounted once, after its comments, not per comment.
         with deferred_comment_counts():
-            for post in doc.posts:
+            for post in progress(doc.posts, desc="Importing posts", unit="post"):
                 review = _import_post(doc, post, authors, counts)
                 _import_redirects(doc, post, review, counts)
                 _import_comments(doc, post, review, users_by_wp_id, counts, owners)
@@ -567,8 +570,10 @@ def _wxr_date(value):
     return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S") if value else ZERO_DATE
 
 
-def export_wxr() -> bytes:
-    """A WXR 1.2 document of published reviews, their authors and approved comments."""
+def export_wxr(*, progress=silent) -> bytes:
+    """A WXR 1.2 document of published reviews, their authors and approved comments.
+
+    `progress` wraps the loop over reviews to show how far it got (core.progress.progress)."""
     for prefix, uri in NS.items():
         ET.register_namespace(prefix, uri)
     site = settings.SITE_URL
@@ -597,7 +602,7 @@ def export_wxr() -> bytes:
         comments_by_review.setdefault(comment.review_id, []).append(comment)
     approved_ids = {c.pk for cs in comments_by_review.values() for c in cs}
 
-    for review in reviews:
+    for review in progress(reviews, desc="Exporting reviews", unit="review"):
         item = ET.SubElement(channel, "item")
         _sub(item, "title", review.headline)
         _sub(item, "link", f"{site}{review.get_absolute_url()}")

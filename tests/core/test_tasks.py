@@ -1,14 +1,18 @@
 """Background tasks survive failures (core/tasks.py): a task that fails on the network runs again
 later with growing waits, a bounded number of times; a task a killed worker left RUNNING is
-put back in the queue before the worker starts again."""
+put back in the queue before the worker starts again; a task that failed for good is requeued
+by `manage.py requeue_failed_tasks` or the admin's action, once, with all its retries."""
 
 import logging
 import smtplib
 from datetime import timedelta
+from http import HTTPStatus
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.contrib.auth.models import Permission
+from django.core.management import CommandError, call_command
+from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 from django_tasks_db.management.commands import db_worker
@@ -16,6 +20,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from core.tasks import ATTEMPT_KWARG, WorkerStopped, retried, retry_delay
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -229,3 +234,168 @@ def test_a_task_its_worker_keeps_dying_under_is_failed_not_requeued(database_bac
     row = DBTaskResult.objects.get(pk=killer)
     assert row.status == "FAILED"
     assert row.task_result.errors[0].exception_class is WorkerStopped
+
+
+# --- failed for good: requeued by a command or the admin, once the cause is fixed
+
+OUTAGE = {"down": True}
+
+
+@task()
+@retried
+def deliver(label: str) -> str:
+    """A mail for these tests: fails on the network while OUTAGE["down"]."""
+    RAN.append(label)
+    if OUTAGE["down"]:
+        raise ConnectionRefusedError("mail server down")
+    return label
+
+
+DELIVER = f"{__name__}.deliver"
+
+
+@pytest.fixture
+def outage():
+    OUTAGE["down"] = True
+    yield OUTAGE
+    OUTAGE["down"] = True
+
+
+def spend_every_attempt():
+    """Runs the worker until no retry is left, time passing between attempts."""
+    for _ in range(20):
+        due = DBTaskResult.objects.filter(status="READY")
+        if not due.exists():
+            return
+        due.update(run_after=timezone.now())
+        run_worker()
+
+
+def requeue_failed(*args):
+    out = StringIO()
+    call_command("requeue_failed_tasks", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_mail_that_failed_every_attempt_is_sent_once_requeued(database_backend, settings, outage):
+    settings.TASKS_MAX_ATTEMPTS = 3
+    deliver.enqueue("reply mail")
+    spend_every_attempt()
+    assert [row.status for row in rows()] == ["FAILED"] * 3
+
+    outage["down"] = False  # the mail server is back
+    assert requeue_failed() == "Requeued 1 failed task(s).\n"  # one mail, not one per attempt
+    assert requeue_failed() == "Requeued 0 failed task(s).\n"  # already in the queue
+    run_worker()
+
+    assert [row.status for row in rows()] == ["FAILED"] * 3 + ["SUCCESSFUL"]
+    assert RAN == ["reply mail"] * 4
+    assert rows()[-1].args_kwargs == {"args": ["reply mail"], "kwargs": {}}  # a first attempt
+
+
+def test_a_requeued_task_gets_all_its_retries_again(database_backend, settings, outage):
+    settings.TASKS_MAX_ATTEMPTS = 2
+    deliver.enqueue("mail")
+    spend_every_attempt()
+    requeue_failed()
+    spend_every_attempt()  # still down: two more attempts
+
+    assert [row.status for row in rows()] == ["FAILED"] * 4
+    assert requeue_failed() == "Requeued 1 failed task(s).\n"
+
+
+def test_a_task_that_succeeded_after_a_retry_is_not_requeued(database_backend, outage):
+    deliver.enqueue("mail")
+    run_worker()  # fails, retry scheduled
+    outage["down"] = False
+    spend_every_attempt()
+
+    assert [row.status for row in rows()] == ["FAILED", "SUCCESSFUL"]
+    assert requeue_failed() == "Requeued 0 failed task(s).\n"
+
+
+def test_failed_tasks_can_be_chosen_by_task_and_by_when_they_failed(database_backend, settings):
+    settings.TASKS_MAX_ATTEMPTS = 1
+    old = flaky.enqueue("old", failure="bug").id
+    flaky.enqueue("recent", failure="bug")
+    deliver.enqueue("other task")
+    run_worker()
+    DBTaskResult.objects.filter(pk=old).update(finished_at=timezone.now() - timedelta(days=3))
+
+    dry = requeue_failed("--since", "12h", "--task-path", f"{__name__}.flaky", "--dry-run")
+    assert f"{__name__}.flaky" in dry and "Would requeue 1 failed task(s)." in dry
+    assert DBTaskResult.objects.filter(status="READY").count() == 0  # a dry run changes nothing
+
+    assert requeue_failed("--since", "12h", "--task-path", f"{__name__}.flaky") == (
+        "Requeued 1 failed task(s).\n"
+    )
+    [again] = DBTaskResult.objects.filter(status="READY")
+    assert again.args_kwargs["args"] == ["recent"]
+
+    since = (timezone.localdate() - timedelta(days=7)).isoformat()
+    assert requeue_failed("--since", since) == "Requeued 2 failed task(s).\n"  # old, other task
+
+
+def test_an_unreadable_since_is_refused():
+    with pytest.raises(CommandError, match="--since"):
+        call_command("requeue_failed_tasks", "--since", "last tuesday")
+
+
+# --- the admin's action
+
+
+def task_results_page(client, **data):
+    url = reverse("admin:django_tasks_database_dbtaskresult_changelist")
+    return client.post(url, data, follow=True) if data else client.get(url)
+
+
+def test_an_operator_requeues_failed_mail_from_the_admin(database_backend, client, outage):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    deliver.enqueue("mail")
+    run_worker()
+    failed = DBTaskResult.objects.get(status="FAILED")
+    DBTaskResult.objects.filter(status="READY").delete()  # as if every retry were spent
+
+    response = task_results_page(
+        client, action="requeue_failed_tasks", _selected_action=[str(failed.pk)], index="0"
+    )
+
+    assert response.status_code == HTTPStatus.OK
+    assert "Requeued 1 failed task: a worker will run it again." in response.content.decode()
+    outage["down"] = False
+    run_worker()
+    assert [row.status for row in rows()] == ["FAILED", "SUCCESSFUL"]
+
+
+def test_requeuing_from_the_admin_skips_tasks_not_failed_or_already_retried(
+    database_backend, client, outage
+):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    deliver.enqueue("mail")
+    run_worker()  # one FAILED row and its READY retry
+
+    response = task_results_page(
+        client,
+        action="requeue_failed_tasks",
+        _selected_action=[str(row.pk) for row in rows()],
+        index="0",
+    )
+
+    assert "Requeued 0 failed tasks" in response.content.decode()
+    assert len(rows()) == 2
+
+
+def test_staff_who_may_only_look_at_task_results_are_not_offered_the_action(
+    database_backend, client
+):
+    flaky.enqueue("mail", failure="bug")
+    run_worker()  # a failed row on the page (an empty list offers no action to anyone)
+    viewer = UserFactory(is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_dbtaskresult"))
+    client.force_login(viewer)
+    assert "requeue_failed_tasks" not in task_results_page(client).content.decode()
+
+    operator = UserFactory(is_staff=True)
+    operator.user_permissions.add(Permission.objects.get(codename="change_dbtaskresult"))
+    client.force_login(operator)
+    assert "requeue_failed_tasks" in task_results_page(client).content.decode()

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand
 from comments.models import Comment
 from comments.rendering import render_body
 from core import pagecache
+from core.progress import progress
 
 BATCH = 500
 
@@ -22,13 +23,20 @@ class Command(BaseCommand):
             "--missing", action="store_true", help="Only comments whose HTML is empty."
         )
 
-    def handle(self, *args, missing=False, **options):
+    def handle(self, *args, missing=False, verbosity=1, **options):
         comments = Comment.objects.only("pk", "body", "body_html").order_by("pk")
         if missing:
             comments = comments.filter(body_html="")
         changed = 0
         batch = []
-        for comment in comments.iterator(chunk_size=BATCH):
+        for comment in progress(
+            comments.iterator(chunk_size=BATCH),
+            total=comments.count(),
+            desc="Rendering comments",
+            unit="comment",
+            stream=self.stdout,
+            verbosity=verbosity,
+        ):
             html = render_body(comment.body)
             if html != comment.body_html:
                 comment.body_html = html

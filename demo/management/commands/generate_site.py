@@ -1,9 +1,11 @@
 """`manage.py generate_site`: a big generated site (reviews, films, people, threaded comments)."""
 
 import time
+from functools import partial
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.progress import progress
 from demo.generate import BUSY_SIZES, AlreadyGenerated, Plan, generate
 
 
@@ -46,7 +48,7 @@ class Command(BaseCommand):
             help="the same seed generates the same content; slugs start g<seed>- (default 1)",
         )
 
-    def handle(self, *args, reviews, films, comments, busy, seed, **options):
+    def handle(self, *args, reviews, films, comments, busy, seed, verbosity=1, **options):
         if comments and not reviews:
             raise CommandError("--comments needs --reviews to put them on.")
         plan = Plan(
@@ -58,7 +60,11 @@ class Command(BaseCommand):
         )
         started = time.perf_counter()
         try:
-            result = generate(plan, stdout=self.stdout)
+            result = generate(
+                plan,
+                stdout=self.stdout,
+                progress=partial(progress, stream=self.stdout, verbosity=verbosity),
+            )
         except AlreadyGenerated as error:
             raise CommandError(str(error)) from error
         seconds = time.perf_counter() - started

@@ -1,9 +1,12 @@
 """`manage.py seed_demo`: demo films, reviews, threaded comments and accounts for a local site."""
 
+from functools import partial
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from core.progress import progress
 from demo.content import DEMO_ACCOUNTS
 from demo.seed import seed
 from reviews.models import Review
@@ -39,7 +42,7 @@ class Command(BaseCommand):
             ),
         )
 
-    def handle(self, *args, if_empty=False, allow_without_debug=False, **options):
+    def handle(self, *args, if_empty=False, allow_without_debug=False, verbosity=1, **options):
         if if_empty and Review.objects.exists():
             self.stdout.write("Reviews already exist: leaving the database as it is (--if-empty).")
             return
@@ -51,7 +54,7 @@ class Command(BaseCommand):
                 "never on a public site."
             )
         with transaction.atomic():
-            counts = seed()
+            counts = seed(progress=partial(progress, stream=self.stdout, verbosity=verbosity))
         self.stdout.write(self.style.SUCCESS("Demo content is in place:"))
         for label, count in counts.items():
             self.stdout.write(f"  {count:>4}  {label}")

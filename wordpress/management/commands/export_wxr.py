@@ -1,7 +1,10 @@
 """`manage.py export_wxr [--output FILE]`: a WordPress export (WXR 1.2) of the published site."""
 
+from functools import partial
+
 from django.core.management.base import BaseCommand, CommandError
 
+from core.progress import progress
 from wordpress.wxr import export_wxr
 
 
@@ -16,8 +19,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--output", "-o", help="File to write (default: standard output).")
 
-    def handle(self, *args, output, **options):
-        data = export_wxr()
+    def handle(self, *args, output, verbosity=1, **options):
+        # Progress on stderr: stdout may be the export itself.
+        data = export_wxr(progress=partial(progress, stream=self.stderr, verbosity=verbosity))
         if not output:
             self.stdout.write(data.decode("utf-8"), ending="")
             return

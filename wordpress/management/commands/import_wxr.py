@@ -1,9 +1,11 @@
 """`manage.py import_wxr FILE [--dry-run]`: moves a WordPress blog's posts and comments in."""
 
+from functools import partial
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.progress import progress
 from wordpress.wxr import WXRError, import_wxr
 
 KINDS = ("authors", "films", "reviews", "comments", "redirects")
@@ -30,7 +32,7 @@ class Command(BaseCommand):
             help="Read the file and report what would be imported, saving nothing.",
         )
 
-    def handle(self, *args, file, dry_run, **options):
+    def handle(self, *args, file, dry_run, verbosity=1, **options):
         path = Path(file)
         try:
             data = path.read_bytes()
@@ -39,7 +41,11 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"Cannot read {file}: {exc.strerror or exc}") from exc
         try:
-            counts = import_wxr(data=data, dry_run=dry_run)
+            counts = import_wxr(
+                data=data,
+                dry_run=dry_run,
+                progress=partial(progress, stream=self.stdout, verbosity=verbosity),
+            )
         except WXRError as exc:
             raise CommandError(f"{file}: {exc}") from exc
         for kind in KINDS:
