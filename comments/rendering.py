@@ -1,7 +1,8 @@
 """Comment markup built in Python: a reader's text as HTML, and a page of threads.
 
-- render_body(text): a comment's plain text as safe HTML (escaped, links, paragraphs). Run when
-  the text is saved (Comment.body_html) rather than on every page view.
+- render_body(text): a comment's text as safe HTML: WordPress's comment tags (ALLOWED_TAGS) kept,
+  everything else escaped, bare links made clickable, paragraphs kept. Run when the text is
+  saved (Comment.body_html) rather than on every page view.
 - thread_html(roots, reply_prefix=...): the <li> items of a page of threads (comments.selectors
   ShownComment trees), for the `comment_list` template tag.
 - form_html(form): the fresh comment form, with the markup `{% crispy form %}` gives it.
@@ -12,8 +13,11 @@ translated once per page, every value escaped, and the markup is the one SPEC.md
 `comment-<id>` / `div-comment-<id>`, the class names, the reply link's data attributes).
 """
 
-from html import escape
+import re
+from html import escape, unescape
+from urllib.parse import urlsplit
 
+import nh3
 from django import forms
 from django.urls import reverse
 from django.utils.dates import MONTHS
@@ -39,12 +43,124 @@ class _CommentUrlizer(Urlizer):
 _urlize = _CommentUrlizer()
 
 
+# WordPress's default comment allow-list ($allowedtags in kses.php), tag → attributes kept.
+# `acronym` and `strike` are obsolete in HTML5: they are written as <abbr> and <s>.
+ALLOWED_TAGS = {
+    "a": ("href", "title"),
+    "abbr": ("title",),
+    "acronym": ("title",),
+    "b": (),
+    "blockquote": ("cite",),
+    "cite": (),
+    "code": (),
+    "del": ("datetime",),
+    "em": (),
+    "i": (),
+    "q": ("cite",),
+    "s": (),
+    "strike": (),
+    "strong": (),
+}
+_RENAMED = {"acronym": "abbr", "strike": "s"}
+_URL_ATTRIBUTES = {"href", "cite"}
+# Only absolute web links: no javascript:, data:, relative or mailto: addresses from readers.
+_URL_SCHEMES = {"http", "https"}
+_TAG_RE = re.compile(
+    r"<(?P<close>/?)(?P<name>" + "|".join(sorted(ALLOWED_TAGS, key=len, reverse=True)) + r")"
+    r"(?P<attrs>(?:\s[^<>]*?)?)\s*/?>",
+    re.I,
+)
+_ATTR_RE = re.compile(
+    r"""([a-zA-Z_:][-a-zA-Z0-9_:.]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))"""
+)
+# The final pass: whatever nesting a reader typed becomes well-formed, attributes checked again.
+_NH3_OPTIONS = {
+    "tags": {"p", "br"} | (set(ALLOWED_TAGS) - set(_RENAMED)),
+    "attributes": {
+        name: set(attrs) for name, attrs in ALLOWED_TAGS.items() if attrs and name not in _RENAMED
+    },
+    "url_schemes": _URL_SCHEMES,
+    "link_rel": "nofollow ugc",
+}
+
+
+def allowed_tags_text():
+    """The allow-list as WordPress words it under its comment form: `<a href="" title=""> …`."""
+    return " ".join(
+        f"<{name}" + "".join(f' {attr}=""' for attr in attrs) + ">"
+        for name, attrs in ALLOWED_TAGS.items()
+    )
+
+
+def _safe_url(value):
+    value = re.sub(r"[\x00-\x20]", "", unescape(value))
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return None
+    return value if parts.scheme.lower() in _URL_SCHEMES and parts.netloc else None
+
+
+def _tag_html(match):
+    """A reader's allowed tag rebuilt with only its allowed attributes, or None to drop it."""
+    name = match.group("name").lower()
+    shown = _RENAMED.get(name, name)
+    if match.group("close"):
+        return f"</{shown}>"
+    attrs = []
+    for attr, *values in _ATTR_RE.findall(match.group("attrs")):
+        attr = attr.lower()
+        if attr not in ALLOWED_TAGS[name]:
+            continue
+        value = next((v for v in values if v), "")
+        if attr in _URL_ATTRIBUTES:
+            value = _safe_url(value)
+            if value is None:
+                continue
+        else:
+            value = unescape(value)
+        attrs.append(f' {attr}="{escape(value)}"')
+    if name == "a" and not any(a.startswith(" href=") for a in attrs):
+        return None  # a link to nowhere (or to javascript:): its text stays, unlinked
+    return f"<{shown}{''.join(attrs)}>"
+
+
 def render_body(text) -> SafeString:
-    """A reader's plain text as HTML: escaped, links made clickable, paragraphs kept."""
+    """A reader's text as HTML: allowed tags kept, the rest escaped, links made clickable,
+    paragraphs kept."""
     text = str(text or "").replace("\r\n", "\n")
-    linked = _urlize(text, trim_url_limit=60, nofollow=False, autoescape=True)
-    # linebreaks() would escape again; the text is already escaped by the urlizer.
-    return mark_safe(linebreaks(linked, autoescape=False))
+    parts = []
+    open_links = []  # for each <a> typed: whether it was kept (its </a> then is too)
+    position = 0
+    for match in _TAG_RE.finditer(text):
+        parts.append(_text_html(text[position : match.start()], linked=bool(open_links)))
+        position = match.end()
+        name = match.group("name").lower()
+        tag = _tag_html(match)
+        if name == "a":
+            if not match.group("close"):
+                open_links.append(tag is not None)
+            elif not (open_links and open_links.pop()):
+                tag = None
+        if tag is None:
+            continue
+        if name == "blockquote":
+            tag = f"\n\n{tag}\n\n"  # a block of its own, not inside a paragraph
+        parts.append(tag)
+    parts.append(_text_html(text[position:], linked=bool(open_links)))
+    # The text is escaped and the tags rebuilt above, so linebreaks() must not escape again.
+    html = linebreaks("".join(parts).strip(), autoescape=False)
+    html = re.sub(r"\s*<p>(<blockquote[^>]*>|</blockquote>)</p>\s*", r"\n\1\n", html).strip()
+    return mark_safe(nh3.clean(html, **_NH3_OPTIONS))
+
+
+def _text_html(text, *, linked):
+    """Plain text between tags: escaped, and bare URLs linked unless already inside a link."""
+    if not text:
+        return ""
+    if linked:
+        return escape(text, quote=False)
+    return _urlize(text, trim_url_limit=60, nofollow=False, autoescape=True)
 
 
 class DateText:

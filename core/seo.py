@@ -78,7 +78,7 @@ def review_jsonld(request, review, *, directors=(), image_url=""):
     """schema.org Review of a Movie, with the fields Google documents for review snippets."""
     published = review.published_at
     modified = review.updated_at if review.updated_at and review.updated_at > published else None
-    return {
+    data = {
         "@context": "https://schema.org",
         "@type": "Review",
         "name": review.headline,
@@ -88,7 +88,6 @@ def review_jsonld(request, review, *, directors=(), image_url=""):
         "itemReviewed": movie_jsonld(
             request, review.film, directors=directors, image_url=image_url
         ),
-        "reviewRating": rating_jsonld(review.rating),
         "author": {
             "@type": "Person",
             "name": review.author.display_name,
@@ -102,10 +101,17 @@ def review_jsonld(request, review, *, directors=(), image_url=""):
             "url": absolute(request, reverse("reviews:home")),
         },
     }
+    if review.rating is not None:
+        # A review without a score has no reviewRating: never an invented one.
+        data["reviewRating"] = rating_jsonld(review.rating)
+    return data
 
 
 def film_jsonld(request, film, *, directors=(), image_url="", average=None, count=0):
-    """schema.org Movie; aggregateRating (critics' scores) only once there is one."""
+    """schema.org Movie; aggregateRating (critics' scores) only once there is one.
+
+    `count` is the number of reviews with a score, the ones `average` is taken over.
+    """
     data = {"@context": "https://schema.org", **movie_jsonld(request, film, directors=directors)}
     if image_url:
         data["image"] = image_url

@@ -125,7 +125,7 @@ class FilmDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         film = self.object
         credits = credits_by_role(film)
-        # reviews, critic_average, critic_verdict (reviews); audience (comments).
+        # reviews, critic_average, critic_count, critic_verdict (reviews); audience (comments).
         context.update(film_page.context(film=film, request=self.request))
         poster = rendition_url(film, "poster", "poster_large")
         image_url = self.request.build_absolute_uri(poster) if poster else ""
@@ -144,7 +144,7 @@ class FilmDetailView(DetailView):
                 directors=credits.directors,
                 image_url=image_url,
                 average=context.get("critic_average"),
-                count=len(context.get("reviews", ())),
+                count=context.get("critic_count", 0),  # reviews with a score
             ),
         )
         return context

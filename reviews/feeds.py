@@ -38,6 +38,11 @@ class LatestReviewsFeed(Feed):
         )
 
     def item_title(self, item):
+        if item.rating is None:
+            return gettext("%(headline)s — %(film)s") % {
+                "headline": item.headline,
+                "film": item.film,
+            }
         return gettext("%(headline)s — %(film)s — %(score)s / 10") % {
             "headline": item.headline,
             "film": item.film,

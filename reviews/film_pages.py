@@ -31,13 +31,16 @@ def review_counts():
 
 @film_page.register
 def film_reviews(*, film, request):
-    """The film's published reviews and the critics' average score."""
+    """The film's published reviews and the critics' average of those that give a score."""
     reviews = list(Review.objects.for_list().filter(film=film))
-    average = sum(review.rating for review in reviews) / len(reviews) if reviews else None
+    # A review without a score says nothing about it: it neither counts nor pulls it down.
+    scores = [review.rating for review in reviews if review.rating is not None]
+    average = sum(scores) / len(scores) if scores else None
     return {
         "reviews": reviews,
         "critic_average": average,
-        "critic_verdict": verdict_for(average) if reviews else "",
+        "critic_count": len(scores),
+        "critic_verdict": verdict_for(average),
     }
 
 

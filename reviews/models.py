@@ -141,15 +141,18 @@ class Review(models.Model):
         _("rating"),
         max_digits=3,
         decimal_places=1,
+        # None: a review published without a score, as many real ones are (SPEC "Data model").
+        null=True,
+        blank=True,
         choices=RATING_CHOICES,
-        help_text=_("Out of 10."),
+        help_text=_("Out of 10, or no score."),
     )
     verdict = models.CharField(
         _("verdict"),
         max_length=30,
         blank=True,
         validators=TEXT_VALIDATORS,
-        help_text=_("Leave empty to use the word for the rating."),
+        help_text=_("Leave empty to use the word for the rating (none without a score)."),
     )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
@@ -209,7 +212,10 @@ class Review(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(rating__in=RATING_VALUES), name="review_rating_half_points"
+                # No score, or a half point out of ten: NULL spelled out rather than left to
+                # SQL's rule that a CHECK whose result is unknown passes.
+                condition=Q(rating__isnull=True) | Q(rating__in=RATING_VALUES),
+                name="review_rating_half_points",
             ),
             models.CheckConstraint(
                 condition=Q(status__in=["draft", "scheduled", "published"]),
@@ -269,6 +275,7 @@ class Review(models.Model):
 
     @property
     def verdict_text(self):
+        """The author's verdict, else the word for the score; "" with neither (never invented)."""
         return self.verdict or verdict_for(self.rating)
 
     @property

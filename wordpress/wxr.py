@@ -3,19 +3,26 @@
 Reading (``import_wxr``) maps a WordPress export onto this site, with these assumptions:
 
 - Every ``<wp:author>`` becomes a user (no usable password, not staff: an admin decides who may
-  sign in) with an Author profile (display name; slug from the login). A user whose username
-  equals the login is reused, so an operator who created their account first keeps it.
+  sign in) with an Author profile (display name; slug from the login). A login that an existing
+  local user already has is never merged silently: ``author_map`` ({WordPress login: local
+  username}, ``--author-map old=new``) maps it to that user, else a new user with a suffixed login
+  (``admin-wp``) is created, and the clash is reported either way.
 - Every item whose ``wp:post_type`` is ``post`` becomes a Review: headline from the title, slug
   from ``wp:post_name`` (a suffix is added when the slug is taken), body from
   ``content:encoded`` kept as the Markdown body (Markdown passes HTML through and the renderer
   sanitises it with nh3; Gutenberg's ``<!-- wp:… -->`` block comments are removed), standfirst
   from ``excerpt:encoded`` as plain text, status publish → published, future → scheduled,
   anything else → draft, publication time from ``wp:post_date_gmt`` (UTC).
-- WordPress has no films or ratings, so: the film is the first category or tag with
-  ``domain="film"``, else a film titled after the post (year from a ``year`` post meta, else the
-  post's year), reused when one with that title and year exists; the rating is the ``rating``
-  post meta rounded to half points within 0–10, else 5.0; a ``verdict`` post meta is kept, else
-  the verdict is left empty (the site uses the word for the rating).
+- WordPress has no films or scores, so (see ``resolve_film`` and ``resolve_score``): the film's
+  title comes from a ``film_title`` custom field, else the first ``domain="film"`` category, else
+  the post title; a trailing "(YYYY)" on either is the year, not part of the name. The year comes
+  from a ``film_year`` (or ``year``) custom field, else that "(YYYY)", else the post's own year,
+  which is reported for the blogger to confirm. ``field_map`` renames those custom fields. A film
+  with the same title and year is reused. The score comes from a custom field (``rating`` or
+  ``score``, or the one named), else a "Rating: 8/10", "★★★★☆" or "4/5" in the post, converted to
+  the site's half points out of 10; else the review has no score (never an invented one). A
+  ``verdict`` post meta is kept, else the verdict is left empty (the site uses the word for the
+  rating).
 - Comments keep their thread, author, email, website (http/https only), IP and date; approved
   "1" → approved, "0" → pending, "spam" → spam, "trash" → removed. Pingbacks and trackbacks
   are skipped.
@@ -58,6 +65,7 @@ from films.models import Film
 from reviews.models import Author, Review
 
 from .models import ImportedItem, LegacyRedirect
+from .shortcodes import convert_post_body
 
 NS = {
     "wp": "http://wordpress.org/export/1.2/",
@@ -273,6 +281,10 @@ class ImportCounts:
     skipped_pingbacks: int = 0
     skipped_items: int = 0
     problems: list = field(default_factory=list)  # what was skipped and why, for the operator
+    # One row per post for the dry-run table: post, film, year, score, where the score came from.
+    rows: list = field(default_factory=list)
+    ambiguous: list = field(default_factory=list)  # films the blogger should confirm
+    author_clashes: list = field(default_factory=list)  # logins that exist here already
 
     def add(self, kind, created):
         bucket = self.created if created else self.present
@@ -289,16 +301,86 @@ def _gmt(value):
         return None
 
 
-def _rating(value):
-    """The rating post meta on the site's half-point scale within 0–10; 5.0 when missing."""
-    try:
-        number = Decimal(str(value).strip().replace(",", "."))
-    except (InvalidOperation, ValueError):
-        return Decimal("5.0")
-    if not number.is_finite():
-        return Decimal("5.0")
+SCORE_FIELDS = ("rating", "score")  # custom fields tried for a score when none is named
+FILM_FIELDS = ("film_title", "film_year", "imdb_id")  # our names; field_map gives their meta keys
+TITLE_YEAR_RE = re.compile(r"^(?P<title>.*\S)\s*\((?P<year>\d{4})\)\s*$")
+NUMBER = r"(\d{1,3}(?:[.,]\d+)?)"
+# "Rating: 8/10", "Score - 7.5 out of 10", "Verdict: 4/5"
+LABELLED_SCORE_RE = re.compile(
+    rf"\b(?:rating|score|verdict)\s*[:\-–—]?\s*{NUMBER}\s*(?:/|out of)\s*(5|10|100)\b", re.I
+)
+STARS_RE = re.compile(r"★[★½☆]*")  # stars out of 5: "★★★★☆", "★★★½"
+# A bare "4/5" or "8/10", not part of a date such as 12/10/2019.
+FRACTION_SCORE_RE = re.compile(rf"(?<![\d/.,]){NUMBER}\s*/\s*(5|10)(?![\d/])")
+
+
+def _half_points(number):
+    """A number out of 10 on the site's scale: half points within 0–10, one decimal place."""
     number = min(max(number, Decimal(0)), Decimal(10))
     return ((number * 2).quantize(Decimal(1), rounding=ROUND_HALF_UP) / 2).quantize(Decimal("0.1"))
+
+
+def _number(text):
+    try:
+        number = Decimal(str(text).strip().replace(",", "."))
+    except (InvalidOperation, ValueError):
+        return None
+    return number if number.is_finite() else None
+
+
+def _out_of_ten(value, scale):
+    return _half_points(value * 10 / Decimal(scale)) if scale != 10 else _half_points(value)
+
+
+def _score_in_text(text):
+    """(score out of 10, the words it came from) found in a post's text, or (None, "")."""
+    match = LABELLED_SCORE_RE.search(text)
+    if match:
+        value, scale = _number(match.group(1)), int(match.group(2))
+        if value is not None and value <= scale:
+            return _out_of_ten(value, scale), match.group(0).strip()
+    stars = [m.group(0) for m in STARS_RE.finditer(text) if "★" in m.group(0)]
+    if len(set(stars)) == 1:
+        value = Decimal(stars[0].count("★")) + Decimal("0.5") * stars[0].count("½")
+        if value <= 5:
+            return _out_of_ten(value, 5), stars[0]
+    fractions = {
+        (m.group(1), m.group(2)): m.group(0)
+        for m in FRACTION_SCORE_RE.finditer(text)
+        if (_number(m.group(1)) or 0) <= int(m.group(2))
+    }
+    if len(fractions) == 1:  # two different "x/y" in one post: which one is the score is a guess
+        (value, scale), words = next(iter(fractions.items()))
+        return _out_of_ten(_number(value), int(scale)), words
+    return None, ""
+
+
+@dataclass
+class Score:
+    """A review's score out of 10 (None: no score) and where it came from, for the report."""
+
+    value: Decimal | None
+    source: str  # "field", "pattern" or "none"
+    detail: str = ""
+
+
+def resolve_score(post, score_field=None):
+    """The post's score: from a custom field, else a pattern in its text, else none."""
+    for key in [score_field] if score_field else SCORE_FIELDS:
+        raw = post.meta.get(key, "").strip()
+        if not raw:
+            continue
+        number = _number(raw)
+        if number is not None:
+            return Score(_half_points(number), "field", f'"{key}" = {raw}')
+        value, words = _score_in_text(raw)  # a field holding "4/5" or stars
+        if value is not None:
+            return Score(value, "field", f'"{key}" = {raw}')
+    text = strip_tags(post.content)
+    value, words = _score_in_text(text)
+    if value is not None:
+        return Score(value, "pattern", f'"{words}"')
+    return Score(None, "none")
 
 
 def _unique_slug(model, base, max_length, field_name="slug"):
@@ -340,7 +422,17 @@ def _remember(source, kind, source_id, obj):
     ImportedItem.objects.create(source=source, kind=kind, source_id=source_id, object_id=obj.pk)
 
 
-def _import_author(doc, wp_author, counts):
+def _unique_username(User, login):
+    """`login` with a "-wp" suffix (then "-wp-2", …) that no local user has."""
+    base = f"{login[:140]}-wp"
+    username, n = base, 2
+    while User.objects.filter(username=username).exists():
+        username = f"{base}-{n}"
+        n += 1
+    return username
+
+
+def _import_author(doc, wp_author, counts, author_map):
     kind = ImportedItem.Kind.AUTHOR
     key = wp_author.id or wp_author.login
     author = _remembered(doc.site, kind, key, Author)
@@ -349,7 +441,26 @@ def _import_author(doc, wp_author, counts):
         return author
     User = get_user_model()
     login = wp_author.login[:150]
-    user = User.objects.filter(username=login).first()
+    user = None
+    if login in author_map:
+        user = User.objects.filter(username=author_map[login]).first()
+        if user is None:
+            raise WXRError(
+                f"--author-map {login}={author_map[login]}: there is no local user "
+                f"{author_map[login]!r}."
+            )
+        counts.author_clashes.append(
+            f"WordPress author {login!r} mapped to the local user {user.get_username()!r}."
+        )
+        counts.add("authors mapped", True)
+    elif User.objects.filter(username=login).exists():
+        # Never merged silently: the local account may belong to someone else entirely.
+        username = _unique_username(User, login)
+        counts.author_clashes.append(
+            f"WordPress author {login!r} has the login of a local user: imported as the new "
+            f"user {username!r} (or map it with --author-map {login}=<local user>)."
+        )
+        login = username
     if user is None:
         user = User(
             username=login,
@@ -360,37 +471,96 @@ def _import_author(doc, wp_author, counts):
         )
         user.set_unusable_password()  # an admin sets a password (and staff status) to let them in
         user.save()
+        counts.add("authors", True)  # counted as created only when a user is created
     author = Author.objects.filter(user=user).first()
-    created = author is None
-    if created:
+    if author is None:
         author = Author.objects.create(
             user=user,
             display_name=(wp_author.display_name or login)[:120],
             slug=_unique_slug(Author, slugify(login), 140),
         )
     _remember(doc.site, kind, key, author)
-    counts.add("authors", created)
     return author
 
 
-def _film_for(post, published_at):
-    """The film a post reviews (see the module docstring), and whether it was created."""
-    title = (post.film_name or post.title or "Untitled")[:200]
+def _year(value):
+    """A plausible film year (as the database allows) from text, or None."""
     try:
-        year = int(post.meta.get("year", ""))
+        year = int(str(value).strip())
     except ValueError:
-        year = None
-    if year is None or not 1880 <= year <= 2100:
-        date = _gmt(post.post_date) or published_at or timezone.now()
-        year = date.year
-    film = Film.objects.filter(title__iexact=title, year=year).first()
-    if film is not None:
-        return film, False
-    slug = _unique_slug(Film, slugify(post.film_slug) or slugify(title), 220)
-    return Film.objects.create(title=title, slug=slug, year=year), True
+        return None
+    return year if 1880 <= year <= 2100 else None
 
 
-def _import_post(doc, post, authors, counts):
+def _split_title_year(text):
+    """("Her", 2013) from "Her (2013)"; (text, None) when it ends in no plausible year."""
+    match = TITLE_YEAR_RE.match(text or "")
+    if match and _year(match.group("year")):
+        return match.group("title"), _year(match.group("year"))
+    return (text or "").strip(), None
+
+
+@dataclass
+class FilmChoice:
+    """Which film a post reviews, before it is looked up or created, and what to confirm."""
+
+    title: str
+    year: int
+    year_source: str  # "field", "category", "title" or "post date"
+    imdb_id: str = ""
+    doubts: list = field(default_factory=list)
+
+
+def resolve_film(post, published_at=None, field_map=None):
+    """The film's title and year: custom fields, else the film category, else the post title."""
+    keys = {name: name for name in FILM_FIELDS} | (field_map or {})
+    category_title, category_year = _split_title_year(post.film_name)
+    post_title, post_title_year = _split_title_year(post.title)
+    title = post.meta.get(keys["film_title"], "").strip()
+    title_year = None
+    if title:
+        title, title_year = _split_title_year(title)
+    else:
+        title = category_title or post_title or "Untitled"
+    candidates = [
+        (_year(post.meta.get(keys["film_year"], "")), "field"),
+        (_year(post.meta.get("year", "")), "field"),  # what this site's own export writes
+        (title_year, "field"),
+        (category_year, "category"),
+        (post_title_year, "title"),
+    ]
+    year, source = next(((y, s) for y, s in candidates if y), (None, "post date"))
+    doubts = []
+    if year is None:
+        # No year anywhere: the post's year, as before, but the blogger should confirm it.
+        year = (_gmt(post.post_date) or published_at or timezone.now()).year
+        doubts.append(f"no year given: {year}, the year of the post, was used")
+    imdb_id = post.meta.get(keys["imdb_id"], "").strip()[:20]
+    return FilmChoice(title[:200], year, source, imdb_id, doubts)
+
+
+def _film_for(post, published_at, field_map, counts):
+    """The film a post reviews (see resolve_film): one with its title and year, else a new one."""
+    choice = resolve_film(post, published_at, field_map)
+    same_title = list(Film.objects.filter(title__iexact=choice.title).order_by("pk"))
+    same_year = [film for film in same_title if film.year == choice.year]
+    if len(same_year) > 1:
+        choice.doubts.append(
+            f"{len(same_year)} films here are called {choice.title} ({choice.year}): "
+            f"the first (id {same_year[0].pk}) was used"
+        )
+    elif choice.year_source == "post date" and same_title and not same_year:
+        years = ", ".join(str(film.year) for film in same_title)
+        choice.doubts.append(f"films called {choice.title} already here: {years}")
+    if same_year:
+        return same_year[0], choice
+    slug = _unique_slug(Film, slugify(post.film_slug) or slugify(choice.title), 220)
+    film = Film.objects.create(title=choice.title, slug=slug, year=choice.year)
+    counts.add("films", True)
+    return film, choice
+
+
+def _import_post(doc, post, authors, counts, options):
     kind = ImportedItem.Kind.POST
     review = _remembered(doc.site, kind, post.id, Review)
     if review is not None:
@@ -405,10 +575,25 @@ def _import_post(doc, post, authors, counts):
     author = authors.get(post.creator) or next(iter(authors.values()), None)
     if author is None:
         raise WXRError(f"Post {post.id} has no author and the file lists none.")
-    film, film_created = _film_for(post, published_at)
-    if film_created:
-        counts.add("films", True)
-    body = BLOCK_COMMENT_RE.sub("", post.content).strip() or "(No text.)"
+    film, choice = _film_for(post, published_at, options.get("field_map"), counts)
+    score = resolve_score(post, options.get("score_field"))
+    counts.rows.append(
+        {
+            "post": post.title or post.post_name or post.id,
+            "film": film.title,
+            "year": film.year,
+            "year_source": choice.year_source,
+            "imdb_id": choice.imdb_id,
+            "score": score.value,
+            "score_source": score.source,
+            "score_detail": score.detail,
+        }
+    )
+    for doubt in choice.doubts:
+        counts.ambiguous.append(f"Post {post.id} ({post.title}): film {film}: {doubt}.")
+    body, body_notes = convert_post_body(BLOCK_COMMENT_RE.sub("", post.content), post_id=post.id)
+    counts.problems.extend(f"Post {post.id} ({post.title}): {note}." for note in body_notes)
+    body = body.strip() or "(No text.)"
     review = Review.objects.create(
         film=film,
         author=author,
@@ -416,7 +601,7 @@ def _import_post(doc, post, authors, counts):
         slug=_unique_slug(Review, slugify(unquote(post.post_name)) or slugify(post.title), 220),
         standfirst=strip_tags(post.excerpt).strip()[:400],
         body=body,
-        rating=_rating(post.meta.get("rating", "")),
+        rating=score.value,
         verdict=post.meta.get("verdict", "")[:30],
         status=status,
         published_at=published_at,
@@ -527,23 +712,38 @@ def _import_comments(doc, post, review, users_by_wp_id, counts, owners):
         counts.add("comments", True)
 
 
-def import_wxr(*, data: bytes, dry_run: bool = False, progress=silent) -> ImportCounts:
+def import_wxr(
+    *,
+    data: bytes,
+    dry_run: bool = False,
+    progress=silent,
+    field_map=None,
+    score_field=None,
+    author_map=None,
+) -> ImportCounts:
     """Imports a WXR file's authors, posts, comments and permalinks, in one transaction.
 
-    `progress` wraps the loop over posts to show how far it got (core.progress.progress)."""
+    `progress` wraps the loop over posts to show how far it got (core.progress.progress).
+    `field_map`: {"film_title"/"film_year"/"imdb_id": the blog's custom field for it};
+    `score_field`: the custom field holding the score; `author_map`: {WordPress login: local
+    username} for logins that exist here already."""
+    options = {"field_map": field_map or {}, "score_field": score_field}
+    author_map = author_map or {}
     doc = parse(data)
     counts = ImportCounts(skipped_items=doc.skipped_items)
     with transaction.atomic():
         authors, users_by_wp_id, owners = {}, {}, {}
         for wp_author in doc.authors:
-            author = _import_author(doc, wp_author, counts)
+            author = _import_author(doc, wp_author, counts, author_map)
             authors[wp_author.login] = author
             if wp_author.id:
                 users_by_wp_id[wp_author.id] = author.user
+        for login in sorted(set(author_map) - {a.login for a in doc.authors}):
+            counts.problems.append(f"--author-map {login}=…: the file has no author {login!r}.")
         # Each review's comment count is recounted once, after its comments, not per comment.
         with deferred_comment_counts():
             for post in progress(doc.posts, desc="Importing posts", unit="post"):
-                review = _import_post(doc, post, authors, counts)
+                review = _import_post(doc, post, authors, counts, options)
                 _import_redirects(doc, post, review, counts)
                 _import_comments(doc, post, review, users_by_wp_id, counts, owners)
         if dry_run:
@@ -635,7 +835,7 @@ def export_wxr(*, progress=silent) -> bytes:
             ("year", review.film.year),
             ("verdict", review.verdict),
         ):
-            if value != "":
+            if value not in ("", None):  # no score: no rating field, as WordPress would have
                 meta = ET.SubElement(item, _wp("postmeta"))
                 _sub(meta, _wp("meta_key"), key)
                 _sub(meta, _wp("meta_value"), value)

@@ -30,6 +30,12 @@ def comment_form_html(form):
     return rendering.form_html(form) or ""
 
 
+@register.simple_tag
+def allowed_comment_tags():
+    """The HTML tags a comment may use, as the form's help text lists them."""
+    return rendering.allowed_tags_text()
+
+
 @register.filter
 def comment_count_label(count):
     """ "No comments yet" / "1 Comment" / "8 Comments"."""

@@ -15,7 +15,10 @@ register = template.Library()
 
 @register.inclusion_tag("reviews/_score_badge.html")
 def score_badge(rating, verdict=None, size=""):
-    """The "8 / 10" badge with its verdict word ("Good"), derived from the rating if not given."""
+    """The "8 / 10" badge with its verdict word ("Good"), derived from the rating if not given.
+
+    Without a rating (a review with no score): nothing, or the author's own verdict alone.
+    """
     return {
         "score": format_score(rating),
         "verdict": verdict if verdict is not None else verdict_for(rating),

@@ -27,10 +27,10 @@ def shown_body(review, comment):
 
 
 def test_the_html_is_stored_when_the_comment_is_saved(review):
-    comment = CommentFactory(review=review, body="See https://example.org/ <b>now</b>.")
+    comment = CommentFactory(review=review, body="See https://example.org/ <u>now</u>.")
     stored = Comment.objects.get(pk=comment.pk).body_html
     assert '<a href="https://example.org/" rel="nofollow ugc">' in stored
-    assert "&lt;b&gt;now&lt;/b&gt;" in stored and "<b>" not in stored
+    assert "&lt;u&gt;now&lt;/u&gt;" in stored and "<u>" not in stored
     assert shown_body(review, comment) == stored
 
 
@@ -64,7 +64,7 @@ def test_rows_saved_without_html_are_rendered_on_the_fly_and_by_the_command(revi
                 review=review,
                 name="Imported",
                 email="imported@example.net",
-                body="Imported <i>text</i> https://example.org/",
+                body="Imported <u>text</u> https://example.org/",
                 status=Comment.Status.APPROVED,
             )
         ]
@@ -72,7 +72,7 @@ def test_rows_saved_without_html_are_rendered_on_the_fly_and_by_the_command(revi
     Comment.objects.filter(pk=comment.pk).update(path=str(comment.pk).zfill(10))
     assert Comment.objects.get(pk=comment.pk).body_html == ""
     on_the_fly = shown_body(review, comment)
-    assert "&lt;i&gt;text&lt;/i&gt;" in on_the_fly and 'rel="nofollow ugc"' in on_the_fly
+    assert "&lt;u&gt;text&lt;/u&gt;" in on_the_fly and 'rel="nofollow ugc"' in on_the_fly
 
     out = StringIO()
     call_command("rerender_comment_bodies", "--missing", stdout=out)

@@ -74,11 +74,8 @@ def test_imported_review_maps_film_rating_author_and_dates():
     assert str(future.rating) == "10.0"  # 12 clamped
     draft = Review.objects.get(slug="notes-on-vertigo")
     assert (draft.status, draft.published_at, draft.comments_open) == ("draft", None, False)
-    assert (draft.film.title, draft.film.year, str(draft.rating)) == (
-        "Notes on Vertigo",
-        1958,
-        "5.0",
-    )
+    # No score anywhere in the post: none, never an invented one.
+    assert (draft.film.title, draft.film.year, draft.rating) == ("Notes on Vertigo", 1958, None)
 
 
 def test_imported_authors_cannot_sign_in_until_an_admin_sets_a_password(client):

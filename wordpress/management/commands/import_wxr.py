@@ -1,14 +1,51 @@
 """`manage.py import_wxr FILE [--dry-run]`: moves a WordPress blog's posts and comments in."""
 
+import json
 from functools import partial
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from core.progress import progress
-from wordpress.wxr import WXRError, import_wxr
+from wordpress.wxr import FILM_FIELDS, WXRError, import_wxr
 
 KINDS = ("authors", "films", "reviews", "comments", "redirects")
+SCORE_SOURCES = {"field": "custom field", "pattern": "post text", "none": "none"}
+
+
+def _field_map(file):
+    """The --field-map JSON file: {"film_title": "their_meta_key", …}."""
+    try:
+        mapping = json.loads(Path(file).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise CommandError(f"Cannot read the field map {file}: {exc.strerror or exc}") from exc
+    except ValueError as exc:
+        raise CommandError(f"The field map {file} is not JSON: {exc}") from exc
+    if not isinstance(mapping, dict) or not all(
+        isinstance(value, str) for value in mapping.values()
+    ):
+        raise CommandError(f"The field map {file} must be a JSON object of names to meta keys.")
+    unknown = sorted(set(mapping) - set(FILM_FIELDS))
+    if unknown:
+        raise CommandError(
+            f"The field map {file} names {', '.join(unknown)}; it may name "
+            f"{', '.join(FILM_FIELDS)}."
+        )
+    return mapping
+
+
+def _author_map(pairs):
+    mapping = {}
+    for pair in pairs:
+        old, sep, new = pair.partition("=")
+        if not sep or not old.strip() or not new.strip():
+            raise CommandError(f"--author-map {pair}: write it as old_login=local_username.")
+        mapping[old.strip()] = new.strip()
+    return mapping
+
+
+def _score_text(value):
+    return "no score" if value is None else f"{value.normalize():f} / 10"
 
 
 class Command(BaseCommand):
@@ -16,12 +53,16 @@ class Command(BaseCommand):
         "Imports a WordPress export (WXR, Tools → Export in WordPress): authors become users "
         "without a usable password and not staff (set a password and staff status in the admin "
         "to let them in), posts become reviews with their comment threads, and old permalinks "
-        "and /?p=<id> links redirect to the new reviews. WordPress has no films or ratings: the "
-        'film is the first category with domain="film", else one titled after the post (year '
-        'from a "year" custom field, else the post\'s year); the rating is the "rating" custom '
-        "field rounded to half points (0–10), else 5.0. Pingbacks and trackbacks are skipped. "
-        "Running it again with the same file adds nothing. Files with a DTD or entities are "
-        "refused."
+        "and /?p=<id> links redirect to the new reviews. WordPress has no films or scores: the "
+        'film is named by a "film_title" custom field, else the first category with '
+        'domain="film", else the post title, a trailing "(YYYY)" being its year; the year '
+        'comes from a "film_year" custom field, else that "(YYYY)", else the post\'s year '
+        "(reported). The score comes from a custom field (--score-field, else rating or score), "
+        'else a "Rating: 8/10", "★★★★☆" or "4/5" in the post, converted to half points out of '
+        "10; else the review has no score. An author whose login a local user has is imported "
+        "as a new login with a -wp suffix unless --author-map maps it. Pingbacks and trackbacks "
+        "are skipped. Running it again with the same file adds nothing. Files with a DTD or "
+        "entities are refused."
     )
 
     def add_arguments(self, parser):
@@ -29,10 +70,31 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run",
             action="store_true",
-            help="Read the file and report what would be imported, saving nothing.",
+            help="Read the file and print what would be imported (post → film → score), "
+            "saving nothing.",
+        )
+        parser.add_argument(
+            "--field-map",
+            metavar="FILE",
+            help="A JSON file naming the blog's custom fields for film_title, film_year and "
+            'imdb_id, e.g. {"film_year": "release_year"}.',
+        )
+        parser.add_argument(
+            "--score-field",
+            metavar="NAME",
+            help="The custom field holding the score (default: rating, then score).",
+        )
+        parser.add_argument(
+            "--author-map",
+            action="append",
+            default=[],
+            metavar="OLD=NEW",
+            help="Import the WordPress author OLD as the existing local user NEW (repeatable).",
         )
 
     def handle(self, *args, file, dry_run, verbosity=1, **options):
+        field_map = _field_map(options["field_map"]) if options.get("field_map") else {}
+        author_map = _author_map(options.get("author_map") or [])
         path = Path(file)
         try:
             data = path.read_bytes()
@@ -45,22 +107,66 @@ class Command(BaseCommand):
                 data=data,
                 dry_run=dry_run,
                 progress=partial(progress, stream=self.stdout, verbosity=verbosity),
+                field_map=field_map,
+                score_field=options.get("score_field"),
+                author_map=author_map,
             )
         except WXRError as exc:
             raise CommandError(f"{file}: {exc}") from exc
+        if dry_run:
+            self._print_table(counts.rows)
         for kind in KINDS:
             created, present = counts.created.get(kind, 0), counts.present.get(kind, 0)
             if kind == "films":
                 self.stdout.write(f"films: {created} created")
-            else:
-                self.stdout.write(f"{kind}: {created} created, {present} already present")
+                continue
+            line = f"{kind}: {created} created, {present} already present"
+            mapped = counts.created.get("authors mapped", 0)
+            if kind == "authors" and mapped:
+                line += f", {mapped} mapped to existing users"
+            self.stdout.write(line)
+        scores = [row["score_source"] for row in counts.rows]
+        if scores:
+            self.stdout.write(
+                f"scores: {scores.count('field')} from a custom field, "
+                f"{scores.count('pattern')} from the post text, {scores.count('none')} none"
+            )
         if counts.skipped_pingbacks:
             self.stdout.write(f"pingbacks and trackbacks skipped: {counts.skipped_pingbacks}")
         if counts.skipped_items:
             self.stdout.write(f"items that are not posts skipped: {counts.skipped_items}")
+        if counts.ambiguous:
+            self.stdout.write(self.style.WARNING("Films to confirm:"))
+            for line in counts.ambiguous:
+                self.stdout.write(self.style.WARNING(f"  {line}"))
+        if counts.author_clashes:
+            self.stdout.write(self.style.WARNING("Authors whose login exists here:"))
+            for line in counts.author_clashes:
+                self.stdout.write(self.style.WARNING(f"  {line}"))
         for problem in counts.problems:
             self.stdout.write(self.style.WARNING(problem))
         if dry_run:
             self.stdout.write(self.style.WARNING("Dry run: nothing was saved."))
         else:
             self.stdout.write(self.style.SUCCESS("Import finished."))
+
+    def _print_table(self, rows):
+        """Post → film (year) → score and where it came from, one line per post."""
+        table = [("Post", "Film (year)", "Score", "Score from")]
+        for row in rows:
+            source = SCORE_SOURCES[row["score_source"]]
+            if row["score_detail"]:
+                source += f" {row['score_detail']}"
+            table.append(
+                (
+                    row["post"][:40],
+                    f"{row['film'][:40]} ({row['year']}, from {row['year_source']})"
+                    + (f" {row['imdb_id']}" if row["imdb_id"] else ""),
+                    _score_text(row["score"]),
+                    source,
+                )
+            )
+        widths = [max(len(line[i]) for line in table) for i in range(3)]
+        for line in table:
+            cells = [cell.ljust(width) for cell, width in zip(line, widths, strict=False)]
+            self.stdout.write(" → ".join([*cells, line[3]]).rstrip())
