@@ -216,25 +216,25 @@ class Page:
         return len(self.parts) > 1
 
     @classmethod
-    def from_body(cls, body: bytes, *, content_type, headers, expires_at):
+    def from_body(cls, body: bytes, *, content_type, headers=None):
+        """The body split at its placeholders; not compressed yet (see compress())."""
         names = {placeholder(name).encode(): name for name in (CSRF, *_substitutions)}
         pattern = re.compile(b"(" + b"|".join(re.escape(p) for p in names) + b")")
         pieces = pattern.split(body)
         parts = [piece if n % 2 == 0 else names[piece] for n, piece in enumerate(pieces)]
-        page = cls(
-            content_type=content_type,
-            parts=parts,
-            headers=headers,
-            digest=hashlib.blake2b(body, digest_size=12).hexdigest(),
-            expires_at=expires_at,
-        )
-        if page.is_personal:
-            page.deflated = [_deflate(p) if n % 2 == 0 else None for n, p in enumerate(parts)]
+        return cls(content_type=content_type, parts=parts, headers=headers or {})
+
+    def compress(self, *, expires_at):
+        """Readies the page for storing: digest, compressed forms, lifetime."""
+        body = self.body({name: placeholder(name).encode() for name in self.parts[1::2]})
+        self.digest = hashlib.blake2b(body, digest_size=12).hexdigest()
+        self.expires_at = expires_at
+        if self.is_personal:
+            self.deflated = [_deflate(p) if n % 2 == 0 else None for n, p in enumerate(self.parts)]
         else:
-            page.whole_gzip = gzip.compress(body, compresslevel=6, mtime=0)
+            self.whole_gzip = gzip.compress(body, compresslevel=6, mtime=0)
             if brotli is not None:
-                page.whole_brotli = brotli.compress(body, quality=5)
-        return page
+                self.whole_brotli = brotli.compress(body, quality=5)
 
     def body(self, values) -> bytes:
         return b"".join(p if n % 2 == 0 else values[p] for n, p in enumerate(self.parts))
@@ -441,12 +441,10 @@ class PageCacheMiddleware:
         if response.streaming:  # pragma: no cover - no public page streams
             return response
         key, changed_at = rendering
-        now = time.time()
         page = Page.from_body(
             response.content,
             content_type=response.get("Content-Type", "text/html; charset=utf-8"),
             headers={name: response[name] for name in _KEPT_HEADERS if name in response},
-            expires_at=_expires_at(now),
         )
         storable = (
             response.status_code == 200
@@ -457,6 +455,8 @@ class PageCacheMiddleware:
         if not storable:
             response.content = page.body(_visitor_values(request, page))
             return response
+        now = time.time()
+        page.compress(expires_at=_expires_at(now))
         try:
             _pages_cache().set(key, page, timeout=max(1, int(page.expires_at - now)))
         except Exception:
