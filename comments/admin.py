@@ -113,7 +113,10 @@ class CommentAdmin(SiteFieldsAdminMixin, admin.ModelAdmin):
     ]
     fieldsets = [
         (None, {"fields": ["review", "parent", "status", "held_reason"]}),
-        (_("Comment"), {"fields": ["name", "email", "url", "body", "rating"]}),
+        (
+            _("Comment"),
+            {"fields": ["name", "email", "url", "show_recent_post", "body", "rating"]},
+        ),
         (
             _("Where it came from"),
             {"fields": ["user", "ip_address", "user_agent", "created_at", "edited_at"]},
@@ -172,7 +175,11 @@ class CommentAdmin(SiteFieldsAdminMixin, admin.ModelAdmin):
         # Status and text change through the moderation services, which keep the audit trail.
         obj.status = form.initial.get("status", obj.status)
         obj.body = form.initial.get("body", obj.body)
-        details = [name for name in ("name", "email", "url") if name in form.changed_data]
+        details = [
+            name
+            for name in ("name", "email", "url", "show_recent_post")
+            if name in form.changed_data
+        ]
         if details:
             ModerationLog.objects.create(
                 comment=obj,
@@ -290,7 +297,7 @@ class CommentReportAdmin(admin.ModelAdmin):
 class CommenterFeedAdmin(admin.ModelAdmin):
     """What the "recently posted" task last read from each commenter's site (read-only)."""
 
-    list_display = ["site_url", "latest_title", "fetched_at", "failures"]
+    list_display = ["site_url", "latest_title", "fetched_at", "failures", "next_fetch_at"]
     search_fields = ["site_url", "latest_title"]
 
     def has_add_permission(self, request):

@@ -10,6 +10,9 @@ comment that can move it updates it in the same transaction:
   `refresh_comment_counts()` themselves.
 
 `recount_comments` (management command) recounts every review, e.g. after raw SQL.
+
+The same changes can move which rating of a film counts for its reader (comments/ratings.py):
+wherever a review is recounted here, its film's counted ratings are refreshed too.
 """
 
 from contextlib import contextmanager
@@ -23,10 +26,12 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from core.pagecache import content_changed
 from reviews.models import Review
 
+from . import ratings
 from .models import Comment
 
-# Fields whose change can move a review's count; a save of any other field leaves it alone.
-COUNTED_FIELDS = frozenset({"status", "review", "review_id"})
+# Fields whose change can move a review's count (or a film's counted ratings); a save of any
+# other field leaves them alone.
+COUNTED_FIELDS = frozenset({"status", "review", "review_id", "rating", "rater_key"})
 
 # Inside `deferred_comment_counts()`: the ids of reviews to recount when the block ends.
 _pending: ContextVar[set | None] = ContextVar("comment_counts_pending", default=None)
@@ -75,22 +80,31 @@ def refresh_comment_counts(review_ids, *, using=None, announce=True) -> None:
                 .values_list("pk", flat=True)
             )
         Review.objects.using(using).filter(pk__in=ids).update(comment_count=_approved_count())
+        ratings.refresh_film_ratings(
+            ratings.films_of_reviews(ids, using=using), using=using, announce=False
+        )
     if announce:
         content_changed(using)
 
 
-def _add_one(review_id, *, using):
+def _add_one(comment, *, using):
     """A new approved comment: one more, without counting (the increment is safe under the
     row's lock, so concurrent posts each add theirs). The comment's save already tells the page
-    cache that content changed."""
+    cache that content changed. A rating may replace its reader's counted one."""
     if _pending.get() is not None:
-        refresh_comment_counts([review_id], using=using)
+        refresh_comment_counts([comment.review_id], using=using)
         return
-    Review.objects.using(using).filter(pk=review_id).update(comment_count=F("comment_count") + 1)
+    Review.objects.using(using).filter(pk=comment.review_id).update(
+        comment_count=F("comment_count") + 1
+    )
+    if comment.rating is not None and comment.parent_id is None:
+        ratings.refresh_film_ratings([comment.review.film_id], using=using, announce=False)
 
 
 def recount_all(*, using=None) -> int:
-    """Recounts every review; returns how many reviews' stored counts were wrong."""
+    """Recounts every review; returns how many reviews' stored counts were wrong.
+
+    (`ratings.recount_all_ratings` does the same for the films' counted ratings.)"""
     using = using or router.db_for_write(Review)
     with transaction.atomic(using=using):
         wrong = (
@@ -145,7 +159,7 @@ def _comment_post_save(sender, instance, created, raw, using, update_fields, **k
         return
     if created:
         if instance.status == Comment.Status.APPROVED:
-            _add_one(instance.review_id, using=using)
+            _add_one(instance, using=using)
         return
     if update_fields is not None and not (COUNTED_FIELDS & set(update_fields)):
         return
@@ -163,9 +177,39 @@ def _comment_post_delete(sender, instance, using, origin=None, **kwargs):
         refresh_comment_counts([instance.review_id], using=using, announce=False)
 
 
+def _review_pre_save(sender, instance, raw, using, update_fields, **kwargs):
+    if raw or instance._state.adding or instance.pk is None:
+        return
+    if update_fields is not None and not ({"film", "film_id"} & set(update_fields)):
+        return
+    # The film its readers' ratings counted for before, in case this save moves the review.
+    instance._rated_film_id = (
+        Review.objects.using(using).filter(pk=instance.pk).values_list("film_id", flat=True).first()
+    )
+
+
+def _review_post_save(sender, instance, created, raw, using, **kwargs):
+    before = instance.__dict__.pop("_rated_film_id", None)
+    if raw or created or before is None or before == instance.film_id:
+        return
+    # Ratings on this review now count toward another film: both films are decided again.
+    ratings.refresh_film_ratings([before, instance.film_id], using=using, announce=False)
+
+
+def _review_post_delete(sender, instance, using, **kwargs):
+    # Its comments went with it: a reader's older rating on another review of the film may
+    # count again.
+    ratings.refresh_film_ratings([instance.film_id], using=using, announce=False)
+
+
 def connect_signals():
     pre_save.connect(_comment_pre_save, sender=Comment, dispatch_uid="comment_counts_pre_save")
     post_save.connect(_comment_post_save, sender=Comment, dispatch_uid="comment_counts_post_save")
     post_delete.connect(
         _comment_post_delete, sender=Comment, dispatch_uid="comment_counts_post_delete"
+    )
+    pre_save.connect(_review_pre_save, sender=Review, dispatch_uid="comment_ratings_review_pre")
+    post_save.connect(_review_post_save, sender=Review, dispatch_uid="comment_ratings_review_post")
+    post_delete.connect(
+        _review_post_delete, sender=Review, dispatch_uid="comment_ratings_review_delete"
     )

@@ -2,12 +2,12 @@
 
 from django.conf import settings
 from django.shortcuts import get_object_or_404
-from django.utils.html import linebreaks
 from django.utils.translation import gettext
 
 from core.xmlwriters import Feed
 from reviews.models import Review
 
+from . import rendering
 from .models import Comment
 
 FEED_SIZE = 50
@@ -46,8 +46,9 @@ class ReviewCommentsFeed(Feed):
         }
 
     def item_description(self, item):
-        # The reader's text escaped, with its paragraphs; no HTML of theirs survives.
-        return linebreaks(item.body, autoescape=True)
+        # The HTML stored when the comment was saved (the page shows the same): the allowed tags
+        # kept, links made clickable, paragraphs. A row saved before it had none is rendered.
+        return item.body_html or rendering.render_body(item.body)
 
     def item_link(self, item):
         # The permalink redirects to the page of the thread that holds the comment.

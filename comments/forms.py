@@ -9,6 +9,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.functional import lazy
 from django.utils.html import format_html
+from django.utils.text import format_lazy
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
@@ -39,6 +40,8 @@ HONEYPOT_ERROR = gettext_noop(
     "“Leave this field empty” empty (some browsers fill it in by themselves) and post again."
 )
 SPOILERS_LABEL = _("This comment contains spoilers")
+ALLOWED_TAGS_NOTE_ID = "form-allowed-tags"  # the id of the note under the form listing them
+EMAIL_NOTE_ID = "email-notes"  # WordPress's id for "Your email address will not be published."
 
 
 def commenter_name(user) -> str:
@@ -111,6 +114,10 @@ class CommentForm(forms.Form):
             ),
         },
     )
+    # "<name> recently posted: <title>" is read from the reader's website only if they ask.
+    show_recent_post = forms.BooleanField(
+        required=False, label=_("Show my latest post under my comment")
+    )
     rating = forms.TypedChoiceField(
         label=_("Your rating (optional)"),
         choices=RATING_CHOICES,
@@ -139,8 +146,15 @@ class CommentForm(forms.Form):
         self.user = user if user is not None and user.is_authenticated else None
         if self.user is not None:
             # Signed-in staff and authors comment under their account: nothing to type.
-            for name in ("name", "email", "url", "remember"):
+            for name in ("name", "email", "url", "show_recent_post", "remember"):
                 del self.fields[name]
+        elif not settings.COMMENTS_FETCH_RECENT_POSTS:
+            del self.fields["show_recent_post"]  # the feature is off: nothing to opt in to
+        for field in self.fields.values():
+            if field.required:
+                # "Comment *", as WordPress writes it: crispy puts the asterisk right after the
+                # label, so the label carries the space (its translation stays "Comment").
+                field.label = format_lazy("{} ", field.label)
         self.fields[spam.HONEYPOT_FIELD] = forms.CharField(
             label=_("Leave this field empty"),
             required=False,
@@ -179,14 +193,27 @@ class CommentForm(forms.Form):
         if self.user is not None:
             note = format_html("{}", REQUIRED_NOTE)
         else:
-            note = format_html('<span id="email-notes">{}</span> {}', EMAIL_NOTE, REQUIRED_NOTE)
-        items = [HTML(format_html('<p class="comment-notes">{}</p>', note)), Field("comment")]
+            note = format_html(
+                '<span id="{}">{}</span> {}', EMAIL_NOTE_ID, EMAIL_NOTE, REQUIRED_NOTE
+            )
+        # The notes a field's screen-reader description points at, as WordPress ties them: the
+        # allowed-tags note under the form (comments/_form.html) and the email note above.
+        items = [
+            HTML(format_html('<p class="comment-notes">{}</p>', note)),
+            Field("comment", aria_describedby=self._described_by("comment", ALLOWED_TAGS_NOTE_ID)),
+        ]
         if self.user is None:
             items += [
                 Field("name", autocomplete="name"),
-                Field("email", autocomplete="email"),
+                Field(
+                    "email",
+                    autocomplete="email",
+                    aria_describedby=self._described_by("email", EMAIL_NOTE_ID),
+                ),
                 Field("url", autocomplete="url"),
             ]
+            if "show_recent_post" in self.fields:
+                items.append(Field("show_recent_post"))
         # A reader rates the film with a top-level comment only; comments.js hides it on replies.
         rating_attrs = {"hidden": True} if self.is_reply else {}
         items += [
@@ -213,6 +240,14 @@ class CommentForm(forms.Form):
         items += [Field("notify"), submit]
         helper.layout = Layout(*items)
         return helper
+
+    def _described_by(self, name, note_id):
+        """The note's id, then the field's error's once validated: an aria-describedby given
+        to a widget replaces the one Django would write for its error."""
+        ids = [note_id]
+        if self._errors and name in self._errors:
+            ids.append(f"{self[name].auto_id}_error")
+        return " ".join(ids)
 
     def prepare_redisplay(self, *, csrf_token):
         """Readies a refused (bound, validated) form to be shown again with the reader's text.
@@ -300,6 +335,7 @@ class CommentForm(forms.Form):
             cleaned["email"] = self.user.email
             cleaned["url"] = author.website if author is not None else ""
             cleaned["remember"] = False
+            cleaned["show_recent_post"] = False  # nothing to tick: no opt-in
         return cleaned
 
 

@@ -7,8 +7,9 @@ A reader has no account, so the site knows them only by what their browser carri
 - `proof_ids` (signed cookie `commenter_proof`): comments it wrote before. Once a moderator
   approved one of them with the same email, later comments skip the first-time hold. The cookie
   holds ids only, never a name or an address.
-- `remembered` (signed cookie `comment_author`): name, email and website, kept only when the
-  reader ticked "Save my name, email, and website in this browser…".
+- `remembered` (signed cookie `comment_author`): name, email and website (and whether they
+  asked to show their latest post), kept only when the reader ticked "Save my name, email, and
+  website in this browser…".
 - `reported_ids` (session): comments it reported, one report each.
 - `reporter_id` (session): a random id naming this browser in readers' reports, made on its
   first report; the report table holds only a keyed hash of it.
@@ -108,7 +109,10 @@ def _read_remembered(request) -> dict:
         return {}
     if not isinstance(value, dict):
         return {}
-    return {key: str(value.get(key) or "") for key in ("name", "email", "url")}
+    remembered = {key: str(value.get(key) or "") for key in ("name", "email", "url")}
+    # A box ticked or not; a cookie from before the box existed says nothing, so unticked.
+    remembered["show_recent_post"] = value.get("show_recent_post") is True
+    return remembered
 
 
 @dataclass
@@ -167,8 +171,13 @@ class Viewer:
         self.proof_ids = _kept(self.proof_ids, comment.pk, PROOF_KEEP)
         self.changed |= {"own_ids", "proof_ids"}
 
-    def remember_author(self, *, name, email, url) -> None:
-        self.remembered = {"name": name, "email": email, "url": url or ""}
+    def remember_author(self, *, name, email, url, show_recent_post=False) -> None:
+        self.remembered = {
+            "name": name,
+            "email": email,
+            "url": url or "",
+            "show_recent_post": bool(show_recent_post),
+        }
         self.changed.add("remembered")
 
     def forget_author(self) -> None:

@@ -94,6 +94,7 @@ THREAD_FIELDS = (
     "created_at",
     "edited_at",
     "has_spoilers",
+    "show_recent_post",
 )
 
 
@@ -171,6 +172,13 @@ class Comment(models.Model):
     is_erased = models.BooleanField(
         _("is erased"), default=False, help_text=_("Erased on a privacy request.")
     )
+    # Opt-in: new comments only when their writer ticks the box; comments from before the box
+    # existed were set to True by migration 0013, as they showed the line then.
+    show_recent_post = models.BooleanField(
+        _("show recent post"),
+        default=False,
+        help_text=_("Its writer asked to show their website's latest post under it."),
+    )
     # The duplicate guard (comments.spam.duplicate_keys): keyed hashes of the text as posted with
     # the writer's address, and with their IP. Unique per review, so of two identical posts
     # sent at once only one is saved. Set when a reader posts (an edit keeps the posted text's
@@ -181,6 +189,18 @@ class Comment(models.Model):
     )
     duplicate_key_ip = models.CharField(
         _("duplicate key (IP)"), max_length=64, null=True, blank=True, editable=False
+    )
+    # One reader, one rating per film (comments/ratings.py): who wrote it (a keyed hash, set
+    # when it is posted; empty once erased), and whether it is the rating of theirs that counts
+    # toward the film's audience score (their latest approved one), kept in step on every change.
+    rater_key = models.CharField(
+        _("rater key"), max_length=64, blank=True, default="", editable=False
+    )
+    counted = models.BooleanField(
+        _("counted"),
+        default=False,
+        editable=False,
+        help_text=_("This reader's rating of the film that counts in its audience score."),
     )
 
     objects = CommentQuerySet.as_manager()
@@ -202,6 +222,13 @@ class Comment(models.Model):
             ),
             models.Index(fields=["status", "created_at"], name="comment_queue_idx"),
             models.Index(fields=["email"], name="comment_email_idx"),
+            # The audience score and reader reviews read counted ratings only.
+            models.Index(
+                fields=["review", "created_at"],
+                condition=Q(counted=True),
+                name="comment_counted_idx",
+            ),
+            models.Index(fields=["rater_key"], name="comment_rater_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -237,6 +264,12 @@ class Comment(models.Model):
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "body_html"}
         adding = self._state.adding
+        if adding and not self.rater_key and not self.is_erased:
+            # Posting sets who rated from the browser's proof (comments/ratings.py); rows made
+            # another way (imports, the admin, tests) are their address's person.
+            from .ratings import email_key
+
+            self.rater_key = email_key(self.email)
         if self.parent_id and adding:
             self.depth = self.parent.depth + 1
         if self.path and not adding:  # one write: nothing to keep together
@@ -428,13 +461,20 @@ class Subscription(models.Model):
 class CommenterFeed(models.Model):
     """The latest post on a commenter's own blog, read from its feed (one row per site)."""
 
-    # scheme://host[:port] of the commenter's website: one fetch serves every commenter there.
+    # The commenter's website as comments.recent_posts.site_url_of() keys it: scheme, host,
+    # port and path ("https://letterboxd.com/alice"), so two blogs on one host are two rows,
+    # and one fetch serves every comment that names the same site.
     site_url = models.URLField(_("site url"), max_length=200, unique=True)
     feed_url = models.URLField(_("feed url"), max_length=500, blank=True)
     latest_title = models.CharField(_("latest title"), max_length=200, blank=True)
     latest_url = models.URLField(_("latest url"), max_length=500, blank=True)
     fetched_at = models.DateTimeField(_("fetched at"), null=True, blank=True)
-    failures = models.PositiveIntegerField(_("failures"), default=0)
+    failures = models.PositiveIntegerField(
+        _("failures"), default=0, help_text=_("Failed reads in a row; a success resets it.")
+    )
+    # When the site may be read again: a day after a success, sooner after a failure (the
+    # back-off in comments.recent_posts.retry_delay). Empty: at once.
+    next_fetch_at = models.DateTimeField(_("next fetch at"), null=True, blank=True)
 
     class Meta:
         ordering = ["site_url"]

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from . import notifications
+from . import notifications, ratings
 from .counts import refresh_comment_counts
 from .models import BlocklistEntry, Comment, ModerationLog, VerifiedEmail
 
@@ -40,10 +40,13 @@ SKIP_MODERATION_PERMISSION = "comments.skip_moderation"
 
 # A link is "http://", "https://" or a bare "www." not already part of one of those.
 LINK_RE = re.compile(r"https?://|(?<![/\w.])www\.", re.IGNORECASE)
+# Pasted HTML: <a href="X">X</a> is one link, not two (its address and its text).
+ANCHOR_RE = re.compile(r"<a\b[^>]*>.*?</a\s*>", re.IGNORECASE | re.DOTALL)
 
 # Why a comment is held, for moderators (stored in the comment's held_reason when it is saved).
 REASON_ALL = _("Every comment is held for moderation.")
 REASON_FIRST_TIME = _("First comment from this commenter")
+REASON_RATING_CHANGE = _("Changes this reader’s counted rating of the film from %(old)d to %(new)d")
 
 
 def is_moderator(user) -> bool:
@@ -96,7 +99,10 @@ def _blocklist():
 
 
 def count_links(text) -> int:
-    return len(LINK_RE.findall(text or ""))
+    """Links in a comment's text; a pasted <a …>…</a> holding any counts once."""
+    text = text or ""
+    anchors = sum(1 for anchor in ANCHOR_RE.findall(text) if LINK_RE.search(anchor))
+    return anchors + len(LINK_RE.findall(ANCHOR_RE.sub(" ", text)))
 
 
 # --- Policy
@@ -159,6 +165,16 @@ def initial_status(*, comment, viewer) -> tuple[str, str]:
     if _is_trusted_user(viewer.user):
         return Comment.Status.APPROVED, ""
 
+    # One reader, one rating per film: a new score that would replace the one counted for this
+    # reader is a moderator's call whatever the policy (a returning commenter's rated comments
+    # would otherwise go live, and anyone typing their address could change their score).
+    changed_from = _counted_rating_replaced(comment)
+    if changed_from is not None:
+        return (
+            Comment.Status.PENDING,
+            str(REASON_RATING_CHANGE) % {"old": changed_from, "new": comment.rating},
+        )
+
     policy = settings.COMMENTS_MODERATION
     if policy == "none":
         return Comment.Status.APPROVED, ""
@@ -168,6 +184,16 @@ def initial_status(*, comment, viewer) -> tuple[str, str]:
         return Comment.Status.PENDING, str(REASON_FIRST_TIME)
     # "all", and any unknown value: holding is the safe choice.
     return Comment.Status.PENDING, str(REASON_ALL)
+
+
+def _counted_rating_replaced(comment) -> int | None:
+    """The reader's counted rating of the film that this new rated comment would replace with
+    another score, or None (no rating, a reply, an edit, no counted rating, the same score)."""
+    if comment.pk is not None or comment.rating is None or comment.parent_id is not None:
+        return None
+    key = comment.rater_key or ratings.email_key(comment.email)
+    current = ratings.counted_rating(film_id=comment.review.film_id, key=key)
+    return current if current is not None and current != comment.rating else None
 
 
 # --- Decisions

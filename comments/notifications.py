@@ -86,7 +86,7 @@ def _ask_to_confirm(comment) -> None:
 
 def comment_approved(comment) -> None:
     _ask_to_confirm(comment)
-    if comment.url and settings.COMMENTS_FETCH_RECENT_POSTS:
+    if comment.url and comment.show_recent_post and settings.COMMENTS_FETCH_RECENT_POSTS:
         _queue(tasks.fetch_recent_post, comment.pk)  # "<name> recently posted: <title>"
     author_user = comment.review.author.user
     commenter = (comment.email or "").casefold()

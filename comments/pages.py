@@ -4,7 +4,7 @@ from films.pages import film_page
 from reviews.pages import review_page
 
 from .identity import Viewer
-from .selectors import audience_score, thread_page
+from .selectors import audience_score, reader_reviews, thread_page
 
 
 @review_page.register
@@ -15,7 +15,17 @@ def review_thread(*, review, request):
     }
 
 
+@review_page.register
+def review_audience(*, review, request):
+    """audience: readers' ratings of the review's film, beside the critic's score."""
+    return {"audience": audience_score(review.film)}
+
+
 @film_page.register
 def film_audience(*, film, request):
-    """audience: readers' ratings of the film."""
-    return {"audience": audience_score(film)}
+    """audience: readers' ratings of the film; reader_reviews: a page of the reviews behind it."""
+    audience = audience_score(film)
+    return {
+        "audience": audience,
+        "reader_reviews": reader_reviews(film, count=audience.count, query=request.GET),
+    }

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from core import pagecache
 
+from . import ratings
 from .models import Comment, CommentReport, ModerationLog, Subscription, VerifiedEmail
 from .rendering import render_body
 
@@ -93,6 +94,7 @@ def erase_email(email, *, moderator=None) -> dict:
             Comment.objects.select_for_update().filter(email__iexact=email).exclude(is_erased=True)
         )
         ids = [c.pk for c in comments]
+        rated_reviews = {c.review_id for c in comments if c.rating is not None or c.counted}
         Comment.objects.filter(pk__in=ids).update(
             name=DELETED,
             email=ERASED_EMAIL,
@@ -108,7 +110,17 @@ def erase_email(email, *, moderator=None) -> dict:
             # Derived from the address, IP and text: they go with them.
             duplicate_key_email=None,
             duplicate_key_ip=None,
+            rater_key="",
+            counted=False,
         )
+        # Comments under other addresses that this browser's proof tied to this person keep no
+        # trace of it: they become their own address's person.
+        linked = Comment.objects.filter(rater_key=ratings.email_key(email)).exclude(pk__in=ids)
+        for pk, other_email, review_id in linked.values_list("pk", "email", "review_id"):
+            Comment.objects.filter(pk=pk).update(rater_key=ratings.email_key(other_email))
+            rated_reviews.add(review_id)
+        # The ratings went: each reader's older rating of those films may count again.
+        ratings.refresh_film_ratings(ratings.films_of_reviews(rated_reviews), announce=False)
         pagecache.content_changed()  # update() sends no signal
         # Earlier wordings kept by moderators' edits go too.
         ModerationLog.objects.filter(comment_id__in=ids).exclude(note="").update(note="")

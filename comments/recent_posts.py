@@ -7,6 +7,11 @@ DNS could answer differently); each redirect is checked again, at most MAX_REDIR
 timeouts, and one DEADLINE for the whole read of a site (connections, redirects, the page and
 its feed: a server trickling a byte at a time never trips a per-read timeout); a size cap read
 in chunks. Nothing here raises to its caller: a failure is logged and counted on the site's row.
+
+A site is the commenter's website URL, path included (site_url_of): two blogs on one host are
+two sites. Only comments whose writer ticked "Show my latest post under my comment"
+(Comment.show_recent_post) are read for or show the line. A site is read again a day after a
+success; after a failure, sooner at first and then less often (retry_delay).
 """
 
 import contextlib
@@ -38,9 +43,18 @@ MAX_BYTES = 512 * 1024
 CHUNK = 16 * 1024
 MAX_REDIRECTS = 3
 REFETCH_AFTER = timedelta(days=1)
+# Waits after the 1st, 2nd and 3rd failure in a row; from the 4th on, REFETCH_AFTER. A site that
+# was down for a minute shows its line again within minutes, a dead one costs a read a day.
+RETRY_AFTER = (timedelta(minutes=10), timedelta(hours=1), timedelta(hours=6))
+# The fetch task schedules its own retry (with a backend that can run a task later) after this
+# many failures in a row at most; after that, the next approved comment or the backfill command
+# tries again, once the wait is over.
+SCHEDULED_RETRIES = len(RETRY_AFTER) + 1
+SITE_URL_MAX = 200  # CommenterFeed.site_url
 TITLE_MAX = 200  # stored; the page shows at most DISPLAY_TITLE_MAX
 DISPLAY_TITLE_MAX = 120
 URL_MAX = 500
+BACKFILL_BATCH = 500  # site rows looked up per query by sites_to_backfill
 FEED_TYPES = ("application/rss+xml", "application/atom+xml")
 REDIRECTS = {301, 302, 303, 307, 308}
 
@@ -114,8 +128,9 @@ def is_web_url(url) -> bool:
         return False
 
 
-def site_url_of(url) -> str | None:
-    """scheme://host[:port] of a website, lower-cased; None when it is not an http(s) URL."""
+def _site_parts(url):
+    """(scheme, netloc, path) of an http(s) URL: host lower-cased, a default port dropped; None
+    when it is not one."""
     if not is_web_url(url):
         return None
     parts = urlsplit(url.strip())
@@ -126,7 +141,44 @@ def site_url_of(url) -> str | None:
     host = parts.hostname
     if ":" in host:
         host = f"[{host}]"
-    return f"{parts.scheme}://{host}" + (f":{port}" if port else "")
+    default = 443 if parts.scheme == "https" else 80
+    netloc = host + (f":{port}" if port and port != default else "")
+    return parts.scheme, netloc, parts.path
+
+
+def site_url_of(url) -> str | None:
+    """The site a commenter's website URL names, the key of its CommenterFeed row: scheme,
+    host (lower-cased), port unless the default, and path without its trailing slash; query and
+    fragment dropped. "https://Letterboxd.com:443/alice/?x#y" -> "https://letterboxd.com/alice".
+    None when it is not an http(s) URL (or too long to store)."""
+    parts = _site_parts(url)
+    if parts is None:
+        return None
+    scheme, netloc, path = parts
+    site = f"{scheme}://{netloc}{path.rstrip('/')}"
+    return site if len(site) <= SITE_URL_MAX else None
+
+
+def start_url_of(url) -> str | None:
+    """Where feed discovery starts for a commenter's website: the URL as typed (its path, so
+    the blog at /alice/ is read, not the host's home page), without query and fragment."""
+    parts = _site_parts(url)
+    if parts is None:
+        return None
+    scheme, netloc, path = parts
+    return f"{scheme}://{netloc}{path or '/'}"
+
+
+def retry_delay(failures) -> timedelta:
+    """How long a site waits after `failures` failed reads in a row (1, 2, …)."""
+    if 1 <= failures <= len(RETRY_AFTER):
+        return RETRY_AFTER[failures - 1]
+    return REFETCH_AFTER
+
+
+def is_due(feed, now=None) -> bool:
+    """The site may be read now: never read, or its wait is over."""
+    return feed.next_fetch_at is None or (now or timezone.now()) >= feed.next_fetch_at
 
 
 def _is_public(address) -> bool:
@@ -378,52 +430,123 @@ def discover_and_read(website) -> tuple[str, str, str] | None:
     return (feed_url if len(feed_url) <= URL_MAX else "", *latest)
 
 
-def refresh_for_comment(comment_id) -> CommenterFeed | None:
-    """Reads the latest post of an approved comment's website, at most once a day per site.
+@dataclass
+class Refreshed:
+    """What one refresh did: the site's row (None when the comment is not one to read for)
+    and whether this call read the site and failed."""
 
-    Never raises: a failure is logged and counted (the row is still marked fetched, so a broken
-    or hostile site is asked at most once a day).
+    feed: CommenterFeed | None = None
+    failed: bool = False
+
+    @property
+    def retry_at(self):
+        """When the fetch task should try again by itself, or None (see SCHEDULED_RETRIES)."""
+        if self.failed and self.feed.failures <= SCHEDULED_RETRIES:
+            return self.feed.next_fetch_at
+        return None
+
+
+def wants_recent_post(comment) -> bool:
+    """An approved comment with an http(s) website, whose writer opted in."""
+    return (
+        comment.status == Comment.Status.APPROVED
+        and comment.show_recent_post
+        and site_url_of(comment.url) is not None
+    )
+
+
+def refresh_for_comment(comment_id) -> Refreshed:
+    """Reads the latest post of an approved, opted-in comment's website when its site is due:
+    a day after the last success, after 10 min, 1 h, 6 h, then a day after failures in a row.
+
+    Never raises: a failure is logged and counted on the site's row with its next time.
     """
     try:
         return _refresh(comment_id)
     except Exception:  # e.g. two workers creating the same site's row at once
         log.exception("Recent post for comment %s not refreshed", comment_id)
-        return None
+        return Refreshed()
 
 
 def _refresh(comment_id):
     if not settings.COMMENTS_FETCH_RECENT_POSTS:
-        return None
+        return Refreshed()
     comment = Comment.objects.filter(pk=comment_id).first()
-    if comment is None or comment.status != Comment.Status.APPROVED or not comment.url:
-        return None
+    if comment is None or not wants_recent_post(comment):
+        return Refreshed()
     site_url = site_url_of(comment.url)
-    if site_url is None:
-        return None
     feed, _ = CommenterFeed.objects.get_or_create(site_url=site_url)
     now = timezone.now()
-    if feed.fetched_at and now - feed.fetched_at < REFETCH_AFTER:
-        return feed
+    if not is_due(feed, now):
+        return Refreshed(feed)
     try:
-        found = discover_and_read(comment.url.strip())
+        found = discover_and_read(start_url_of(comment.url))
     except Exception as error:  # network, TLS, parser: the reader's page must not care
-        log.warning("Recent post of %s not read: %s", site_url, error)
         feed.failures += 1
         feed.fetched_at = now
-        feed.save(update_fields=["failures", "fetched_at"])
-        return feed
+        feed.next_fetch_at = now + retry_delay(feed.failures)
+        log.warning(
+            "Recent post of %s not read (failure %d in a row, next try after %s): %s",
+            site_url,
+            feed.failures,
+            feed.next_fetch_at,
+            error,
+        )
+        feed.save(update_fields=["failures", "fetched_at", "next_fetch_at"])
+        return Refreshed(feed, failed=True)
     if found is not None:
         feed.feed_url, feed.latest_title, feed.latest_url = found
     feed.fetched_at = now
+    feed.failures = 0
+    feed.next_fetch_at = now + REFETCH_AFTER
     feed.save()
-    return feed
+    return Refreshed(feed)
+
+
+def sites_to_backfill(*, now=None):
+    """(site_url, comment id) for each site named by an approved, opted-in comment whose row is
+    missing or due, the site of the newest such comment first; the id is that comment's.
+
+    A generator over the comments (iterated in chunks): the rows of the sites met so far are
+    looked up a batch at a time.
+    """
+    now = now or timezone.now()
+    comments = (
+        Comment.objects.approved()
+        .filter(show_recent_post=True)
+        .exclude(url="")
+        .order_by("-pk")
+        .values_list("pk", "url")
+    )
+    seen = set()
+    batch = []
+
+    def due(batch):
+        rows = CommenterFeed.objects.filter(site_url__in=[site for site, _ in batch])
+        fresh = {row.site_url for row in rows if not is_due(row, now)}
+        return [(site, pk) for site, pk in batch if site not in fresh]
+
+    for pk, url in comments.iterator(chunk_size=BACKFILL_BATCH):
+        site = site_url_of(url)
+        if site is None or site in seen:
+            continue
+        seen.add(site)
+        batch.append((site, pk))
+        if len(batch) >= BACKFILL_BATCH:
+            yield from due(batch)
+            batch = []
+    if batch:
+        yield from due(batch)
 
 
 def recent_posts_for(comments) -> dict:
-    """{site_url: CommenterFeed} for the approved comments shown, in one query (even for none)."""
+    """{site_url: CommenterFeed} for the approved, opted-in comments shown, in one query (even
+    for none)."""
     if not settings.COMMENTS_FETCH_RECENT_POSTS:
         return {}
-    sites = {site_url_of(c.url) for c in comments if c.url and c.is_public} - {None}
+    sites = {
+        site_url_of(c.url) for c in comments if c.url and c.is_public and c.show_recent_post
+    } - {None}
     # [""] keeps the query count constant: Django skips the query for an empty IN list.
     rows = CommenterFeed.objects.filter(site_url__in=sorted(sites) or [""]).exclude(latest_title="")
     return {row.site_url: row for row in rows}

@@ -19,11 +19,12 @@ from urllib.parse import urlsplit
 
 import nh3
 from django import forms
+from django.conf import settings
 from django.urls import reverse
 from django.utils.dates import MONTHS
 from django.utils.html import Urlizer, conditional_escape, linebreaks
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext, ngettext, pgettext
 
 from . import avatars
 
@@ -206,22 +207,44 @@ class _PageStrings:
         self.delete = escape(pgettext("verb", "Delete"))
         self.report_label = gettext("Report the comment by %(name)s to the moderators")
         self.report = escape(pgettext("verb", "Report"))
+        self.number_label = escape(pgettext("before a comment's number in the thread", "Comment"))
+        self.edit_window = escape(
+            ngettext(
+                "You can edit or delete it for %(minutes)d minute after posting.",
+                "You can edit or delete it for %(minutes)d minutes after posting.",
+                settings.COMMENTS_EDIT_WINDOW_MINUTES,
+            )
+            % {"minutes": settings.COMMENTS_EDIT_WINDOW_MINUTES}
+        )
         self.edit_url = _url_around("comments:edit")
         self.delete_url = _url_around("comments:delete")
         self.avatar_url = avatars.avatar_url_around()
 
 
-def thread_html(roots, *, reply_prefix="") -> SafeString:
-    """The <li> of each comment in `roots`, replies nested in <ol class="children">."""
+def thread_html(roots, *, reply_prefix="", first_number=1, newest_first=False) -> SafeString:
+    """The <li> of each comment in `roots`, replies nested in <ol class="children">.
+
+    Top-level comments show their number in their header (the <ol>'s own marker is hidden by
+    comments.css: beside the avatar it floated apart from the comment it counts).
+    """
     strings = _PageStrings()
     parts = []
-    for shown in roots:
-        _comment_html(shown, strings, reply_prefix, parts)
+    step = -1 if newest_first else 1
+    for index, shown in enumerate(roots):
+        _comment_html(shown, strings, reply_prefix, parts, number=first_number + step * index)
     return mark_safe("".join(parts))
 
 
-def _comment_html(shown, s, reply_prefix, out):
-    """Appends one comment's <li> (and its replies') to `out`."""
+# A small flag for the Report button (inline: no request, nothing for the CSP to refuse).
+_FLAG_ICON = (
+    '<svg class="comment-report-icon" aria-hidden="true" focusable="false" width="12" '
+    'height="12" viewBox="0 0 16 16"><path fill="currentColor" d="M3 1h1.5v14H3zM5.5 2h8l-2 '
+    '3.5 2 3.5h-8z"/></svg>'
+)
+
+
+def _comment_html(shown, s, reply_prefix, out, number=None):
+    """Appends one comment's <li> (and its replies') to `out`; `number` for top-level ones."""
     pk = shown.pk
     name = escape(shown.name)
     classes = f"comment depth-{shown.depth + 1}"
@@ -243,9 +266,15 @@ def _comment_html(shown, s, reply_prefix, out):
         meta += f'<span class="comment-edited">{s.edited}</span>'
     if shown.rating and not shown.parent_id:
         meta += f'<span class="comment-rating">{s.rated % {"rating": shown.rating}}</span>'
-    awaiting = (
-        f'<p class="comment-awaiting-moderation">{s.awaiting}</p>' if shown.is_own_pending else ""
-    )
+    awaiting = ""
+    if shown.is_own_pending:
+        awaiting = f'<p class="comment-awaiting-moderation">{s.awaiting}</p>'
+        # Why it waits, in plain words, and how long its writer may still change it.
+        notes = [escape(shown.hold_note)] if shown.hold_note else []
+        if shown.can_change_own:
+            notes.append(s.edit_window)
+        if notes:
+            awaiting += f'<p class="comment-held-note">{" ".join(notes)}</p>'
     body = f'<div class="comment-content">{shown.body_html}</div>'
     if shown.has_spoilers:
         body = (
@@ -290,18 +319,25 @@ def _comment_html(shown, s, reply_prefix, out):
             actions += (
                 '<button type="submit" form="report-form" name="comment" '
                 f'value="{pk}" class="comment-report-button" '
-                f'aria-label="{escape(s.report_label % {"name": shown.name})}">{s.report}</button>'
+                f'aria-label="{escape(s.report_label % {"name": shown.name})}">{_FLAG_ICON}'
+                f'<span class="comment-report-text">{s.report}</span></button>'
             )
         actions += "</div>"
+    number_html = (
+        f'<span class="comment-number"><span class="visually-hidden">{s.number_label} </span>'
+        f"{number}</span>"
+        if number is not None
+        else ""
+    )
     out.append(
         f'<li id="comment-{pk}" class="{classes}">'
         f'<article id="div-comment-{pk}" class="comment-body">'
-        '<footer class="comment-meta"><div class="comment-author">'
+        f'<footer class="comment-meta">{number_html}<div class="comment-author">'
         f'<img class="comment-avatar" src="{s.avatar_url[0]}{shown.avatar_key}{s.avatar_url[1]}" '
         f'width="{AVATAR_SIZE}" height="{AVATAR_SIZE}" alt="" loading="lazy" decoding="async">\n'
         f'<b class="comment-author-name">{shown_name}</b>{badge}</div>\n'
         '<div class="comment-metadata">'
-        f'<a href="#comment-{pk}"><time datetime="{shown.created_iso}">'
+        f'<a class="comment-permalink" href="#comment-{pk}"><time datetime="{shown.created_iso}">'
         f"{shown.created_text}</time></a>"
         f"{meta}</div>{awaiting}</footer>\n"
         f"{body}{recent}{actions}</article>"

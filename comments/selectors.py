@@ -2,24 +2,31 @@
 
 - thread_page(*, review, viewer, query): one page of a review's threads, with everything each
   comment shows (who may reply, edit or report, the avatar, "recently posted") and the form.
-- audience_score(film): readers' ratings of a film, for the film page.
+- audience_score(film): readers' ratings of a film (one per reader), for the film and review
+  pages.
+- reader_reviews(film, count=, query=): a page of the readers' reviews behind that score.
 
 Template tags only format; nothing here is reached from a template.
 """
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from html import unescape
 from types import SimpleNamespace
 
 from django.conf import settings
 from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
 
 from core.http import int_param
 from reviews.models import Review, verdict_for
 
-from . import avatars, recent_posts, rendering, services, threads
+from . import avatars, held, recent_posts, rendering, services, threads
 from .forms import CommentForm
 from .models import PATH_STEP, THREAD_FIELDS, Comment
 
@@ -44,6 +51,7 @@ class ShownComment:
     created_at: datetime
     edited_at: datetime | None
     has_spoilers: bool
+    show_recent_post: bool  # its writer opted in to "recently posted"
     body_html: str  # safe HTML (comments.rendering.render_body)
     is_by_author: bool
     is_own_pending: bool
@@ -54,6 +62,7 @@ class ShownComment:
     created_iso: str  # HTML's datetime takes at most milliseconds
     created_text: str  # "3 July 2024 at 21:15", in the reader's language and time zone
     recent_post: dict | None = None  # {"title", "url"} from the commenter's blog, or None
+    hold_note: str = ""  # why its writer's held comment waits, in plain words (comments.held)
     children: list = field(default_factory=list)
 
 
@@ -67,10 +76,11 @@ class Thread:
     reply_to: ShownComment | None
     is_open: bool
     has_reportable: bool = False  # some comment shows a Report button: the page needs its form
+    own_pending: int = 0  # the viewer's own held comments on this page (counted for them alone)
 
 
 def _recent_post(comment, feeds):
-    if not (feeds and comment.url and comment.is_public):
+    if not (feeds and comment.url and comment.is_public and comment.show_recent_post):
         return None
     row = feeds.get(recent_posts.site_url_of(comment.url))
     if row is None:
@@ -113,6 +123,7 @@ def _build_tree(rows, *, review, viewer, is_open):
             created_at=row["created_at"],
             edited_at=row["edited_at"],
             has_spoilers=row["has_spoilers"],
+            show_recent_post=row["show_recent_post"],
             # Rows written around save() have no stored HTML yet: rendered here instead.
             body_html=row["body_html"] or rendering.render_body(row["body"]),
             is_by_author=bool(row["user_id"]) and row["user_id"] == author_user_id,
@@ -129,6 +140,8 @@ def _build_tree(rows, *, review, viewer, is_open):
             created_iso=created.replace(microsecond=0).isoformat(),
             created_text=date_text(created),
         )
+        if shown.is_own_pending:
+            shown.hold_note = held.reader_reason(held_reason=row["held_reason"], body=row["body"])
         by_id[pk] = shown
         parent = by_id.get(shown.parent_id)
         if parent is not None:
@@ -171,7 +184,7 @@ def thread_page(*, review, viewer, query) -> Thread:
         stop=page.stop,
         newest_first=page.newest_first,
         include_ids=own_ids,
-    ).values(*THREAD_FIELDS)
+    ).values(*THREAD_FIELDS, "held_reason")  # held_reason: for the writer's own held ones
     is_open = review.comments_are_open
     roots, by_id = _build_tree(rows, review=review, viewer=viewer, is_open=is_open)
     if page.newest_first:
@@ -200,35 +213,40 @@ def thread_page(*, review, viewer, query) -> Thread:
         reply_to=reply_to,
         is_open=is_open,
         has_reportable=any(shown.can_report for shown in by_id.values()),
+        own_pending=sum(shown.is_own_pending for shown in by_id.values()),
     )
 
 
 @dataclass
 class AudienceScore:
-    """Readers' ratings (approved top-level comments on published reviews) of one film."""
+    """Readers' ratings of one film: each reader's counted one (comments/ratings.py), on
+    approved top-level comments of its published reviews."""
 
     count: int
     average: Decimal | None
     bars: list  # (rating, count, width class suffix 0..100 in steps of 5), 10 first
+    minimum: int = 1  # ratings needed before the score is shown (AUDIENCE_SCORE_MIN_COUNT)
 
     @property
     def verdict(self):
         return verdict_for(self.average) if self.average is not None else ""
 
+    @property
+    def is_shown(self) -> bool:
+        """Enough readers rated the film for an average to mean something."""
+        return self.count > 0 and self.count >= self.minimum
+
+
+def _counted_ratings(film):
+    """One rating per reader of `film`: the counted ones, on its published reviews."""
+    return Comment.objects.filter(
+        counted=True, review__in=Review.objects.published().filter(film=film)
+    )
+
 
 def audience_score(film) -> AudienceScore:
     """Average, count and histogram of readers' 1–10 ratings of `film`, in one query."""
-    rows = (
-        Comment.objects.approved()
-        .filter(
-            parent__isnull=True,
-            rating__isnull=False,
-            review__in=Review.objects.published().filter(film=film),
-        )
-        .order_by()
-        .values("rating")
-        .annotate(n=Count("pk"))
-    )
+    rows = _counted_ratings(film).order_by().values("rating").annotate(n=Count("pk"))
     by_rating = {row["rating"]: row["n"] for row in rows}
     count = sum(by_rating.values())
     average = Decimal(sum(r * n for r, n in by_rating.items())) / count if count else None
@@ -239,4 +257,92 @@ def audience_score(film) -> AudienceScore:
         # Widths are CSS classes in steps of 5 (the CSP forbids style attributes).
         width = round(n * 20 / most) * 5 if most else 0
         bars.append((rating, n, width))
-    return AudienceScore(count=count, average=average, bars=bars)
+    return AudienceScore(
+        count=count,
+        average=average,
+        bars=bars,
+        minimum=max(1, settings.AUDIENCE_SCORE_MIN_COUNT),
+    )
+
+
+def _excerpt(row) -> str:
+    """The comment's opening words as plain text (the template escapes it)."""
+    html = row["body_html"] or rendering.render_body(row["body"])
+    # Paragraphs and line breaks become spaces, not words run together.
+    text = " ".join(unescape(strip_tags(BREAK_RE.sub(" ", html))).split())
+    return Truncator(text).words(EXCERPT_WORDS)
+
+
+READER_REVIEWS_PER_PAGE = 10
+READER_REVIEWS_PARAM = "rpage"
+EXCERPT_WORDS = 45
+BREAK_RE = re.compile(r"<(?:/p|br\s*/?)>", re.IGNORECASE)
+
+
+@dataclass(slots=True)
+class ReaderReview:
+    """A reader's counted rating of a film, as the film page lists it."""
+
+    name: str
+    rating: int
+    excerpt: str  # plain text, "" when the comment gives away the plot
+    has_spoilers: bool
+    url: str  # the comment's permalink (on its review, on the right page)
+    created_at: datetime
+
+
+@dataclass
+class ReaderReviews:
+    reviews: list[ReaderReview]
+    count: int
+    number: int  # this page, from 1
+    num_pages: int
+
+    @property
+    def has_previous(self):
+        return self.number > 1
+
+    @property
+    def has_next(self):
+        return self.number < self.num_pages
+
+    @property
+    def previous_number(self):
+        return self.number - 1
+
+    @property
+    def next_number(self):
+        return self.number + 1
+
+
+def reader_reviews(film, *, count, query) -> ReaderReviews:
+    """One page (?rpage=, 10 a page) of the readers' reviews behind `film`'s audience score:
+    each reader's counted rating, newest first, in one query. `count` is the audience score's
+    (the same rows), so no count query; a page past the end is the last one."""
+    per_page = READER_REVIEWS_PER_PAGE
+    num_pages = max(1, -(-count // per_page))
+    number = int_param(
+        query.get(READER_REVIEWS_PARAM), default=1, minimum=1, maximum=num_pages, clamp=True
+    )
+    start = (number - 1) * per_page
+    rows = (
+        _counted_ratings(film)
+        .order_by("-created_at", "-pk")
+        .values("pk", "name", "rating", "body", "body_html", "has_spoilers", "created_at")[
+            start : start + per_page
+        ]
+        if count
+        else []
+    )
+    shown = [
+        ReaderReview(
+            name=row["name"],
+            rating=row["rating"],
+            excerpt="" if row["has_spoilers"] else _excerpt(row),
+            has_spoilers=row["has_spoilers"],
+            url=reverse("comments:permalink", kwargs={"pk": row["pk"]}),
+            created_at=row["created_at"],
+        )
+        for row in rows
+    ]
+    return ReaderReviews(reviews=shown, count=count, number=number, num_pages=num_pages)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.text import strip_control_characters
 
-from . import limits, moderation, notifications, spam
+from . import limits, moderation, notifications, ratings, spam
 from .models import Comment, CommentReport, ModerationLog
 
 
@@ -37,6 +37,7 @@ def comment_post(*, review, data, viewer) -> Comment:
         body=data["comment"],
         rating=data.get("rating") if parent is None else None,
         has_spoilers=bool(data.get("spoilers")),
+        show_recent_post=bool(data.get("show_recent_post")),
         user=viewer.user,
         ip_address=viewer.ip,
         user_agent=viewer.user_agent,
@@ -44,6 +45,9 @@ def comment_post(*, review, data, viewer) -> Comment:
     comment.duplicate_key_email, comment.duplicate_key_ip = spam.duplicate_keys(
         email=data["email"], ip=viewer.ip, body=data["comment"]
     )
+    # Who this is for the audience score (one rating per person and film), from what the
+    # browser proves: the moderation policy reads it.
+    comment.rater_key = ratings.rater_key(email=data["email"], viewer=viewer)
     status, held_reason = moderation.initial_status(comment=comment, viewer=viewer)
     comment.status = status
     comment.held_reason = (held_reason or "")[:200]
@@ -68,7 +72,12 @@ def comment_post(*, review, data, viewer) -> Comment:
     viewer.posted(comment)
     if not viewer.is_signed_in:  # a signed-in user typed no name to remember
         if data.get("remember"):
-            viewer.remember_author(name=data["name"], email=data["email"], url=data.get("url"))
+            viewer.remember_author(
+                name=data["name"],
+                email=data["email"],
+                url=data.get("url"),
+                show_recent_post=bool(data.get("show_recent_post")),
+            )
         else:
             viewer.forget_author()
     return comment

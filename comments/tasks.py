@@ -179,5 +179,15 @@ def send_verification_mail(email: str) -> None:
 
 @task()
 def fetch_recent_post(comment_id: int) -> None:
-    """Reads the latest post of an approved commenter's own blog (guarded; never raises)."""
-    recent_posts.refresh_for_comment(comment_id)
+    """Reads the latest post of an approved commenter's own blog (guarded; never raises).
+
+    After a failure it queues itself again for the site's next time (10 min, 1 h, 6 h, a day),
+    a few times at most (recent_posts.SCHEDULED_RETRIES), where the backend can run a task later
+    (the database one; the immediate one leaves the retry to the next approved comment or to
+    `manage.py backfill_recent_posts`). The retry finds nothing to do if the site was read
+    meanwhile.
+    """
+    refreshed = recent_posts.refresh_for_comment(comment_id)
+    retry_at = refreshed.retry_at
+    if retry_at is not None and fetch_recent_post.get_backend().supports_defer:
+        fetch_recent_post.using(run_after=retry_at).enqueue(comment_id)

@@ -18,12 +18,28 @@ def describe(text):
     return Truncator(flat).chars(DESCRIPTION_LENGTH)
 
 
-def page_meta(*, title, description="", image_url="", og_type="website", noindex=False):
-    """The dict base.html reads for <title>, description, Open Graph and Twitter tags."""
+def page_meta(
+    *,
+    title,
+    description="",
+    image_url="",
+    image_size=None,
+    image_alt="",
+    og_type="website",
+    noindex=False,
+):
+    """The dict base.html reads for <title>, description, Open Graph and Twitter tags.
+
+    `image_size`: (width, height) of the image in pixels, when known (og:image:width/height).
+    """
+    width, height = image_size or (None, None)
     return {
         "title": title,
         "description": describe(description),
         "image": image_url,
+        "image_width": width,
+        "image_height": height,
+        "image_alt": image_alt,
         "type": og_type,
         "noindex": noindex,
     }
@@ -74,8 +90,11 @@ def movie_jsonld(request, film, *, directors=(), image_url=""):
     return data
 
 
-def review_jsonld(request, review, *, directors=(), image_url=""):
-    """schema.org Review of a Movie, with the fields Google documents for review snippets."""
+def review_jsonld(request, review, *, directors=(), image_url="", keywords=()):
+    """schema.org Review of a Movie, with the fields Google documents for review snippets.
+
+    `keywords`: the review's tag names, given as schema.org's comma-separated text.
+    """
     published = review.published_at
     modified = review.updated_at if review.updated_at and review.updated_at > published else None
     data = {
@@ -104,6 +123,8 @@ def review_jsonld(request, review, *, directors=(), image_url=""):
     if review.rating is not None:
         # A review without a score has no reviewRating: never an invented one.
         data["reviewRating"] = rating_jsonld(review.rating)
+    if keywords:
+        data["keywords"] = ", ".join(keywords)
     return data
 
 

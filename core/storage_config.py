@@ -18,8 +18,15 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 ORIGINAL_CACHE_CONTROL = "public, max-age=86400"
 
 
+# Link-preview pictures of reviews (reviews/og_image.py): like renditions, named after a hash of
+# what they show, so served as immutable too.
+OG_IMAGE_DIR = "og"
+
+
 def is_rendition(name):
-    return name.replace("\\", "/").lstrip("/").startswith(RENDITION_DIR + "/")
+    """A file whose name fixes its content: an imagekit rendition or a review's og picture."""
+    name = name.replace("\\", "/").lstrip("/")
+    return name.startswith((RENDITION_DIR + "/", OG_IMAGE_DIR + "/"))
 
 
 def media_settings(

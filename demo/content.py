@@ -980,3 +980,22 @@ COMMENTS = {
         ),
     ],
 }
+
+
+# Tags the demo reviews are filed under (review slug → tag names): each tag has a page and a feed.
+REVIEW_TAGS = {
+    "the-quiet-frequency-review": ["Sound design", "Slow cinema", "Festival favourites"],
+    "ironwood-review": ["Debut features", "Landscapes"],
+    "harbour-lights-review": ["Sound design", "Night films"],
+    "paper-moons-review": ["Animation", "Festival favourites"],
+    "small-hours-review": ["Night films", "Slow cinema"],
+    "night-shift-at-the-aquarium-review": ["Night films", "Debut features"],
+    "the-long-field-review": ["Landscapes", "Slow cinema"],
+    "the-quiet-frequency-second-opinion": ["Second opinions", "Sound design"],
+    "static-bloom-review": ["Festival favourites"],
+    "the-cartographers-daughter-review": ["Landscapes", "Debut features"],
+    "static-bloom-second-look": ["Second opinions"],
+    "the-cartographers-daughter-map-and-territory": ["Second opinions", "Landscapes"],
+    "ironwood-reconsidered": ["Second opinions"],
+    "glasswing-review": ["Sound design"],
+}

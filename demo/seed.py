@@ -25,7 +25,7 @@ from comments.models import Comment, ModerationLog
 from core import roles
 from core.progress import silent
 from films.models import Credit, Film, Genre, Person
-from reviews.models import Author, Review, ReviewImage
+from reviews.models import Author, Review, ReviewImage, Tag
 
 from . import art, content
 
@@ -199,6 +199,15 @@ def _seed_reviews(*, films, authors, today, progress=silent):
         reviews[data["slug"]].related_reviews.set(
             [reviews[slug] for slug in data.get("related", ())]
         )
+    tags = {}
+    for slug, names in content.REVIEW_TAGS.items():
+        for name in names:
+            if name not in tags:
+                tags[name], _ = Tag.objects.get_or_create(
+                    slug=slugify(name), defaults={"name": name}
+                )
+        if slug in reviews:
+            reviews[slug].tags.set([tags[name] for name in names])
     return reviews
 
 

@@ -7,6 +7,7 @@ from imagekit.processors import ResizeToFill, ResizeToFit
 
 from core.images import Renditions, validate_image_upload
 from core.validators import TEXT_VALIDATORS
+from films import titles
 
 
 class Genre(models.Model):
@@ -56,9 +57,23 @@ class FilmQuerySet(models.QuerySet):
             "genres", models.Prefetch("credits", Credit.objects.select_related("person"))
         )
 
+    def bulk_create(self, objs, *args, **kwargs):
+        """As Django's, with each film's A–Z fields filled as save() fills them."""
+        objs = list(objs)
+        for film in objs:
+            film.set_index_fields()
+        return super().bulk_create(objs, *args, **kwargs)
+
 
 class Film(models.Model):
     title = models.CharField(_("title"), max_length=200, validators=TEXT_VALIDATORS)
+    # Derived from the title in save() (films/titles.py): "The Quiet Frequency" files under Q.
+    sort_title = models.CharField(
+        _("sort title"), max_length=titles.SORT_TITLE_LENGTH, editable=False, default=""
+    )
+    index_letter = models.CharField(
+        _("index letter"), max_length=1, editable=False, default=titles.OTHERS
+    )
     slug = models.SlugField(_("slug"), max_length=220, unique=True)
     year = models.PositiveSmallIntegerField(_("year"), help_text=_("Year of first release."))
     release_date = models.DateField(_("release date"), null=True, blank=True)
@@ -103,9 +118,14 @@ class Film(models.Model):
         ordering = ["title", "year"]
         verbose_name = _("film")
         verbose_name_plural = _("films")
-        # The A–Z index and the sitemap read films in (title, year, id) order, a page at a time.
+        # The sitemap reads films in (title, year, id) order, a page at a time.
         indexes = [
             models.Index(fields=["title", "year", "id"], name="film_title_idx"),
+            # The A–Z index: every film, or one letter's, in (sort_title, year, id) order.
+            models.Index(fields=["sort_title", "year", "id"], name="film_sort_idx"),
+            models.Index(
+                fields=["index_letter", "sort_title", "year", "id"], name="film_letter_idx"
+            ),
             models.Index(fields=["year"]),
             # The newest lastmod of the sitemap's films and people.
             models.Index(fields=["-updated_at"], name="film_updated_idx"),
@@ -119,8 +139,20 @@ class Film(models.Model):
     def __str__(self):
         return f"{self.title} ({self.year})"
 
+    def save(self, *args, **kwargs):
+        self.set_index_fields()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "title" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "sort_title", "index_letter"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("films:detail", kwargs={"slug": self.slug})
+
+    def set_index_fields(self):
+        """Files the film in the A–Z by its title, ignoring a leading "The", "A" or "An"."""
+        self.sort_title = titles.sort_title(self.title)
+        self.index_letter = titles.index_letter(self.title)
 
 
 class Credit(models.Model):

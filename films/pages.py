@@ -4,7 +4,8 @@ from core.pages import PageExtensions
 
 # Annotations for the A–Z index's films (no keyword arguments): {"name": expression}.
 film_list = PageExtensions("film_list")
-# Provider keyword arguments: film=, request=.
+# Provider keyword arguments: film=, request=. A query parameter a provider reads (comments:
+# ?rpage= for its reader reviews) is listed in films/urls.py, which the page cache keys on.
 film_page = PageExtensions("film")
 # person=, film_ids= (the films they directed, wrote or acted in), request=.
 person_page = PageExtensions("person")

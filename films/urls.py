@@ -11,7 +11,8 @@ urlpatterns = [
     path("films/", public_page(views.FilmListView.as_view(), params=LIST_PARAMS), name="list"),
     path(
         "films/<slug:slug>/",
-        public_page(views.FilmDetailView.as_view(), params=["page"]),
+        # rpage: the page of reader reviews (comments.selectors.reader_reviews).
+        public_page(views.FilmDetailView.as_view(), params=["page", "rpage"]),
         name="detail",
     ),
     path(

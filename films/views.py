@@ -6,6 +6,7 @@ What these pages show of reviews and readers' ratings is added by those apps thr
 
 import string
 
+from django.db.models import Exists
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
@@ -15,12 +16,18 @@ from core.http import int_param
 from core.images import rendition_url
 from core.paginator import KeysFirstPaginator
 from core.views import PageParamMixin
+from films import titles
 from films.credits import credits_by_role
 from films.models import Credit, Film, Genre, Person
 from films.pages import film_list, film_page, genre_page, person_page
 
 FILMS_PAGE_SIZE = 24
 LETTERS = list(string.ascii_uppercase)
+# Titles starting with a digit or another script: ?letter=0-9 (the address links have always
+# used), stored as Film.index_letter "#"; "#" itself is accepted too.
+OTHERS_PARAM = "0-9"
+OTHERS_PARAMS = {"0-9", "#"}
+LETTER_FIELD_VALUES = {OTHERS_PARAM: titles.OTHERS}
 
 # The index's heading for each combination of filters, as whole sentences (a translation may
 # order the parts its own way): keyed by which of genre, year and letter are set.
@@ -75,16 +82,17 @@ class FilmListView(PageParamMixin, ListView):
 
         letter = params.get("letter", "").strip().upper()
         if letter:
-            if letter in LETTERS:
+            if letter in OTHERS_PARAMS:
+                letter = OTHERS_PARAM
+            if letter in LETTERS or letter == OTHERS_PARAM:
                 self.filters["letter"] = letter
-                films = films.filter(title__istartswith=letter)
-            elif letter == "0-9":
-                self.filters["letter"] = letter
-                films = films.filter(title__regex=r"^[^A-Za-z]")
+                # Filed by Film.index_letter ("The Quiet Frequency" under Q), indexed with
+                # the order below (film_letter_idx).
+                films = films.filter(index_letter=LETTER_FIELD_VALUES.get(letter, letter))
             else:
                 self.notices.append(gettext("Pick a letter from A to Z."))
         # id last: films of one title and year keep their place from page to page.
-        return films.order_by("title", "year", "id")
+        return films.order_by("sort_title", "year", "id")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -99,7 +107,7 @@ class FilmListView(PageParamMixin, ListView):
             filters=self.filters,
             notices=self.notices,
             heading=title,
-            letters=LETTERS,
+            letters=self.letter_bar(),
             genres=Genre.objects.all(),
             years=Film.objects.order_by("-year").values_list("year", flat=True).distinct(),
             meta=seo.page_meta(
@@ -110,6 +118,26 @@ class FilmListView(PageParamMixin, ListView):
             ),
         )
         return context
+
+    def letter_bar(self):
+        """(label, ?letter= value, whether any film is filed there) for A–Z and "#".
+
+        One query of 27 EXISTS probes on film_letter_idx: its cost does not grow with the
+        catalogue. The links lead to every film of a letter, whatever genre and year are
+        chosen, so a letter counts as filled when any film is filed under it.
+        """
+        letters = [(letter, letter, letter) for letter in LETTERS]
+        letters.append((titles.OTHERS, OTHERS_PARAM, titles.OTHERS))
+        probes = {
+            f"letter_{n}": Exists(Film.objects.filter(index_letter=stored))
+            for n, (_label, _param, stored) in enumerate(letters)
+        }
+        # Any one row carries the probes; with no film at all, every letter is empty.
+        row = Film.objects.order_by().annotate(**probes).values(*probes).first() or {}
+        return [
+            (label, param, bool(row.get(f"letter_{n}")))
+            for n, (label, param, _stored) in enumerate(letters)
+        ]
 
 
 class FilmDetailView(DetailView):

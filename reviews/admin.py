@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db.models import Count
 from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -9,7 +10,7 @@ from imagekit.processors import ResizeToFit
 from core.admin import ADMIN_CSS, SiteFieldsAdminMixin, image_preview
 
 from .forms import ReviewAdminForm
-from .models import Author, Review, ReviewImage
+from .models import Author, Review, ReviewImage, Tag
 from .permissions import linkable_reviews, own_reviews_only
 
 
@@ -78,6 +79,28 @@ class AuthorAdmin(SiteFieldsAdminMixin, admin.ModelAdmin):
         )
 
 
+@admin.register(Tag)
+class TagAdmin(SiteFieldsAdminMixin, admin.ModelAdmin):
+    # Authors may view and add tags (the review form's picker and its "+"), not rename them:
+    # a rename shows on every review filed under the tag, whoever wrote it.
+    list_display = ["name", "slug", "review_count"]
+    search_fields = ["name", "slug"]  # also what the review form's tag picker searches
+    prepopulated_fields = {"slug": ("name",)}
+    fields = ["name", "slug"]
+    ordering = ["name"]  # the count's GROUP BY drops Meta.ordering
+
+    class Media:
+        css = ADMIN_CSS
+
+    def get_queryset(self, request):
+        # Every review, drafts included: the admin's count says how much a rename touches.
+        return super().get_queryset(request).annotate(num_reviews=Count("reviews"))
+
+    @admin.display(description=_("Reviews"), ordering="num_reviews")
+    def review_count(self, obj):
+        return obj.num_reviews
+
+
 class ReviewImageInline(SiteFieldsAdminMixin, admin.StackedInline):
     # Stacked: a row of image, preview, alt text and caption overflows a laptop screen.
     model = ReviewImage
@@ -108,7 +131,7 @@ class ReviewAdmin(SiteFieldsAdminMixin, admin.ModelAdmin):
     search_fields = ["headline", "film__title", "body"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ("headline",)}
-    autocomplete_fields = ["film", "related_reviews"]
+    autocomplete_fields = ["film", "tags", "related_reviews"]
     inlines = [ReviewImageInline]
     fieldsets = [
         (None, {"fields": ["film", "headline", "slug", "author", "standfirst", "body"]}),
@@ -117,6 +140,7 @@ class ReviewAdmin(SiteFieldsAdminMixin, admin.ModelAdmin):
             _("Publication"),
             {"fields": ["status", "published_at", "updated_at", "comments_open"]},
         ),
+        (_("Tags"), {"fields": ["tags"]}),
         (_("Related reviews"), {"fields": ["related_reviews"]}),
     ]
 

@@ -1,12 +1,13 @@
-"""RSS and Atom feeds of the latest published reviews."""
+"""RSS and Atom feeds of the latest published reviews, and an RSS feed per tag."""
 
 from django.conf import settings
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext
 
 from core.formatting import format_score
 from core.xmlwriters import Atom1Feed, Feed
-from reviews.models import Review
+from reviews.models import Review, Tag
 
 FEED_SIZE = 20
 
@@ -30,10 +31,14 @@ class LatestReviewsFeed(Feed):
         return reverse("reviews:home")
 
     def items(self):
+        return self.latest(Review.objects.published())
+
+    @staticmethod
+    def latest(reviews):
+        """The newest FEED_SIZE of `reviews` with what an item shows."""
         return (
-            Review.objects.published()
-            .select_related("film", "author")
-            .prefetch_related("film__genres")
+            reviews.select_related("film", "author")
+            .prefetch_related("film__genres", "tags")
             .order_by("-published_at", "-id")[:FEED_SIZE]
         )
 
@@ -71,7 +76,10 @@ class LatestReviewsFeed(Feed):
         return item.author.display_name
 
     def item_categories(self, item):
-        return [genre.name for genre in item.film.genres.all()]
+        # The film's genres, then the review's tags; a tag named like a genre appears once.
+        names = [genre.name for genre in item.film.genres.all()]
+        names += [tag.name for tag in item.tags.all()]
+        return list(dict.fromkeys(names))
 
 
 class LatestReviewsAtomFeed(LatestReviewsFeed):
@@ -81,3 +89,25 @@ class LatestReviewsAtomFeed(LatestReviewsFeed):
 
     def subtitle(self):
         return self.description()
+
+
+class TagReviewsFeed(LatestReviewsFeed):
+    """The 20 latest published reviews filed under one tag (RSS 2.0)."""
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Tag, slug=slug)
+
+    def title(self, obj):
+        return gettext("%(site_name)s: reviews tagged %(tag)s") % {
+            "site_name": settings.SITE_NAME,
+            "tag": obj.name,
+        }
+
+    def description(self, obj):
+        return gettext("The latest film reviews filed under %(tag)s.") % {"tag": obj.name}
+
+    def link(self, obj):
+        return obj.get_absolute_url()
+
+    def items(self, obj):
+        return self.latest(Review.objects.published().filter(tags=obj))

@@ -53,6 +53,7 @@ class ReviewAdminForm(forms.ModelForm):
             "published_at",
             "updated_at",
             "comments_open",
+            "tags",
             "related_reviews",
         ]
         widgets = {

@@ -3,7 +3,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -77,6 +78,47 @@ class Author(models.Model):
         return reverse("reviews:author", kwargs={"slug": self.slug})
 
 
+class TagQuerySet(models.QuerySet):
+    def with_review_count(self):
+        """Adds `review_count`: the tag's published reviews (a subquery; drafts never count)."""
+        counts = (
+            Review.tags.through.objects.filter(
+                tag=OuterRef("pk"), review__in=Review.objects.published()
+            )
+            .order_by()
+            .values("tag")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(
+            review_count=Coalesce(Subquery(counts, output_field=models.IntegerField()), 0)
+        )
+
+    def in_use(self):
+        """Tags with at least one published review, with `review_count`, A–Z."""
+        return self.with_review_count().filter(review_count__gt=0).order_by("name", "pk")
+
+
+class Tag(models.Model):
+    """A subject a review is filed under (a WordPress category or tag lands here on import)."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True, validators=TEXT_VALIDATORS)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True, allow_unicode=False)
+
+    objects = TagQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("reviews:tag", kwargs={"slug": self.slug})
+
+
 class ReviewQuerySet(models.QuerySet):
     def published(self):
         """Reviews the public may see: published or scheduled, with a publication time passed."""
@@ -98,6 +140,7 @@ class ReviewQuerySet(models.QuerySet):
         return (
             self.published()
             .select_related("film", "author")
+            .prefetch_related("tags")  # the card's tag line: one query for the whole page
             .with_comment_count()
             .order_by("-published_at", "-id")
         )
@@ -180,6 +223,7 @@ class Review(models.Model):
         verbose_name=_("related reviews"),
         help_text=_("Hand-picked reviews to suggest."),
     )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="reviews", verbose_name=_("tags"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     modified_at = models.DateTimeField(_("modified at"), auto_now=True)
 

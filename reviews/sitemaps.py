@@ -1,5 +1,5 @@
 """The sitemap: an index (/sitemap.xml, Django's view) of paged sections of published reviews,
-films, people and authors (`section`), each URL with a lastmod.
+films, people, authors and tags (`section`), each URL with a lastmod.
 
 Every section reads one page of rows (SECTION_PAGE_SIZE) in an indexed order, with only the
 columns a URL needs, and states its newest lastmod with one aggregate: the index and each page
@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET
 
 from core.paginator import KeysFirstPaginator
 from films.models import Credit, Film, Person
-from reviews.models import Author, Review
+from reviews.models import Author, Review, Tag
 
 # URLs per section page (the protocol allows 50,000; smaller pages keep each response quick).
 SECTION_PAGE_SIZE = 5000
@@ -169,6 +169,31 @@ class AuthorSitemap(Section):
         return Review.objects.published().aggregate(newest=Max("published_at"))["newest"]
 
 
+class TagSitemap(Section):
+    changefreq = "weekly"
+    priority = 0.4
+    route = "reviews:tag"
+
+    def items(self):
+        # Tags with at least one published review: a tag of drafts only has an empty page.
+        return (
+            Tag.objects.annotate(lastmod=latest_published(tags=OuterRef("pk")))
+            .filter(lastmod__isnull=False)
+            .order_by("name", "pk")
+            .values("slug", "lastmod")
+        )
+
+    def lastmod(self, item):
+        return item["lastmod"]
+
+    def newest_lastmod(self):
+        return (
+            Review.objects.published()
+            .filter(tags__isnull=False)
+            .aggregate(newest=Max("published_at"))["newest"]
+        )
+
+
 class StaticSitemap(Section):
     changefreq = "daily"
     priority = 1.0
@@ -238,4 +263,5 @@ sitemaps = {
     "films": FilmSitemap,
     "people": PersonSitemap,
     "authors": AuthorSitemap,
+    "tags": TagSitemap,
 }

@@ -1,23 +1,25 @@
-"""The public reading pages of reviews: home, a review, an author, search; robots.txt.
+"""The public reading pages of reviews: home, a review, an author, tags, search; robots.txt.
 
 Every queryset here starts from `Review.objects.published()` (or `for_list()`), so drafts and
 scheduled reviews cannot leak; the one exception is the draft preview, which checks permission.
 """
 
 import hashlib
+import logging
 from http import HTTPStatus
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.files.storage import default_storage
 from django.db import OperationalError
 from django.db.models import Prefetch, Q
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils.cache import add_never_cache_headers
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 from django.views.generic import DetailView, ListView
 
 from core import seo
@@ -27,11 +29,14 @@ from core.paginator import KeysFirstPaginator
 from core.views import PageParamMixin
 from films.credits import credits_by_role
 from films.models import Credit, Film
-from reviews import search
+from reviews import og_image, search
 from reviews.markdown import reading_minutes, render_body
-from reviews.models import Author, Review
+from reviews.models import Author, Review, Tag
 from reviews.pages import review_page
 from reviews.permissions import can_preview
+from reviews.share import share_links
+
+logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 10
 RELATED_LIMIT = 4
@@ -66,6 +71,21 @@ def _absolute_poster(request, film):
     """Absolute URL of the large poster for link previews, or "" when the film has none."""
     url = rendition_url(film, "poster", "poster_large")
     return request.build_absolute_uri(url) if url else ""
+
+
+def _link_preview(request, review, *, poster_url):
+    """page_meta's image arguments: the review's own picture (reviews/og_image.py), or for a
+    draft preview, which nobody outside can fetch it for, the poster."""
+    if not review.is_public:
+        return {"image_url": poster_url}
+    path = reverse(
+        "reviews:og_image", kwargs={"slug": review.slug, "digest": og_image.fingerprint(review)}
+    )
+    return {
+        "image_url": request.build_absolute_uri(path),
+        "image_size": (og_image.WIDTH, og_image.HEIGHT),
+        "image_alt": og_image.alt_text(review),
+    }
 
 
 class HomeView(PageParamMixin, ListView):
@@ -104,6 +124,7 @@ class ReviewDetailView(DetailView):
         reviews = Review.objects.all() if user.is_staff else Review.objects.published()
         return reviews.select_related("film", "author").prefetch_related(
             "images",
+            "tags",
             "film__genres",
             Prefetch("film__credits", Credit.objects.select_related("person")),
         )
@@ -194,15 +215,25 @@ class ReviewDetailView(DetailView):
             related=self.related(review, credits),
             previous_review=previous,
             next_review=following,
+            share=share_links(
+                url=self.request.build_absolute_uri(review.get_absolute_url()),
+                title=review.headline,
+            )
+            if review.is_public
+            else None,
             meta=seo.page_meta(
                 title=review.headline,
                 description=review.standfirst or review.film.synopsis or review.body,
-                image_url=image_url,
+                **_link_preview(self.request, review, poster_url=image_url),
                 og_type="article",
                 noindex=not review.is_public,
             ),
             jsonld=seo.review_jsonld(
-                self.request, review, directors=credits.directors, image_url=image_url
+                self.request,
+                review,
+                directors=credits.directors,
+                image_url=image_url,
+                keywords=[tag.name for tag in review.tags.all()],
             )
             if review.is_public
             else None,
@@ -210,6 +241,32 @@ class ReviewDetailView(DetailView):
         # thread: the comment section (comments sits above reviews and adds it).
         context.update(review_page.context(review=review, request=self.request))
         return context
+
+
+@require_safe
+def og_image_view(request, slug, digest):
+    """A review's link-preview picture: drawn and stored on its first request, then a redirect
+    to its media URL, which browsers and networks may cache for good (its name changes with
+    what it shows). A `digest` of an earlier version (an older page, a post shared last week)
+    is sent on to the current picture: the URL a page names always leads to an image."""
+    review = get_object_or_404(Review.objects.published().select_related("film"), slug=slug)
+    current = og_image.fingerprint(review)
+    if digest != current:
+        response = redirect("reviews:og_image", slug=slug, digest=current)
+        patch_cache_control(response, public=True, max_age=300)
+        return response
+    try:
+        name = og_image.stored_name(review)
+    except Exception:  # an unreachable bucket raises botocore's errors, not only OSError
+        logger.warning("Could not store the picture of review %s", review.pk, exc_info=True)
+        # The picture straight from memory, briefly cached, rather than none.
+        response = HttpResponse(og_image.draw(review), content_type=og_image.MIME_TYPE)
+        patch_cache_control(response, public=True, max_age=300)
+        return response
+    response = HttpResponseRedirect(default_storage.url(name))
+    # Short: a newer version of the review deletes this picture.
+    patch_cache_control(response, public=True, max_age=3600)
+    return response
 
 
 class AuthorDetailView(PageParamMixin, ListView):
@@ -232,6 +289,51 @@ class AuthorDetailView(PageParamMixin, ListView):
             title=gettext("Reviews by %(name)s") % {"name": name},
             description=self.author.bio or gettext("Film reviews by %(name)s.") % {"name": name},
             og_type="profile",
+        )
+        return context
+
+
+class TagListView(ListView):
+    """Every tag with a published review, A–Z, with how many it has."""
+
+    template_name = "reviews/tag_list.html"
+    context_object_name = "tags"
+
+    def get_queryset(self):
+        return Tag.objects.in_use()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["meta"] = seo.page_meta(
+            title=gettext("Tags"),
+            description=gettext("Every subject the reviews of %(site_name)s are filed under.")
+            % {"site_name": settings.SITE_NAME},
+        )
+        return context
+
+
+class TagDetailView(PageParamMixin, ListView):
+    """A tag's published reviews, newest first; a tag with only drafts shows an empty page."""
+
+    template_name = "reviews/tag_detail.html"
+    context_object_name = "reviews"
+    paginate_by = PAGE_SIZE
+    paginator_class = KeysFirstPaginator  # a far page costs what the first does
+
+    def get_queryset(self):
+        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        return Review.objects.for_list().filter(tags=self.tag)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["tag"] = self.tag
+        page = context["page_obj"].number
+        name = self.tag.name
+        context["meta"] = seo.page_meta(
+            title=gettext("Reviews tagged %(tag)s") % {"tag": name}
+            if page == 1
+            else gettext("Reviews tagged %(tag)s — page %(page)s") % {"tag": name, "page": page},
+            description=gettext("Film reviews filed under %(tag)s, newest first.") % {"tag": name},
         )
         return context
 

@@ -434,6 +434,9 @@ COMMENTS_REPORTS_TO_HOLD = env.int("COMMENTS_REPORTS_TO_HOLD", 3)
 # Reports one network may send (COMMENTS_REPORT_RATE_LIMIT) per COMMENTS_REPORT_RATE_WINDOW s.
 COMMENTS_REPORT_RATE_LIMIT = env.int("COMMENTS_REPORT_RATE_LIMIT", 10, minimum=1)
 COMMENTS_REPORT_RATE_WINDOW = env.int("COMMENTS_REPORT_RATE_WINDOW", 3600, minimum=1)
+# The audience score (readers' ratings, one per reader) is shown on film and review pages once
+# this many readers rated the film: one or two ratings make no average worth showing.
+AUDIENCE_SCORE_MIN_COUNT = env.int("AUDIENCE_SCORE_MIN_COUNT", 3, minimum=1)
 # "<name> recently posted: <title>" under approved comments with a website: the server reads
 # the commenter's blog feed in a background task (comments/recent_posts.py), once a day per site.
 # On by default only with a background worker: with the immediate backend the fetch (up to a few

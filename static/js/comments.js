@@ -19,6 +19,9 @@
   var cancelBox = respond.querySelector(".cancel-reply");
   var cancelLink = document.getElementById("cancel-comment-reply-link");
   var rating = form && form.querySelector(".comment-form-rating");
+  // The quote of the comment a no-JS reply page answers: moved under a comment, the form needs
+  // none (and would quote the wrong one).
+  var quote = respond.querySelector(".comment-reply-quote");
   if (!form || !textarea || !parentInput || !title) {
     return;
   }
@@ -127,6 +130,9 @@
     }
     article.parentNode.insertBefore(respond, article.nextSibling);
     setParent(commentId);
+    if (quote) {
+      quote.hidden = true;
+    }
     title.textContent = "Reply to " + name;
     if (cancelBox) {
       cancelBox.hidden = false;
@@ -139,6 +145,9 @@
   function cancelReply() {
     home.parentNode.insertBefore(respond, home.nextSibling);
     setParent("");
+    if (quote) {
+      quote.hidden = true;
+    }
     title.textContent = defaultTitle;
     if (cancelBox) {
       cancelBox.hidden = true;

@@ -78,7 +78,8 @@ def test_the_date_and_time_are_localised_and_a_permalink(client, review):
     html = comment_html(page(client, review), comment)
     # Europe/London is an hour ahead of UTC in July.
     assert (
-        f'<a href="#comment-{comment.pk}"><time datetime="2024-07-03T21:15:00+01:00">'
+        f'<a class="comment-permalink" href="#comment-{comment.pk}">'
+        '<time datetime="2024-07-03T21:15:00+01:00">'
         "3 July 2024 at 21:15</time></a>"
     ) in html
 

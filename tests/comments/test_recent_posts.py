@@ -2,24 +2,33 @@
 own blog feed. The network is faked (the one function that opens an HTTP connection, and the
 resolver), except for a loopback http.server that exercises the real HTTP code."""
 
+import importlib
 import io
+import re
 import socket
 import threading
 import time
 from datetime import timedelta
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import SimpleNamespace
 
 import pytest
+from django.apps import apps as django_apps
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.management.commands import db_worker
+from django_tasks_db.models import DBTaskResult
 
 from comments import recent_posts, tasks
+from comments.forms import CommentForm
 from comments.models import Comment, CommenterFeed
 from tests.comments.commenting import post_comment
+from tests.comments.test_form_markup import same_markup
 from tests.factories import CommentFactory
 
 pytestmark = pytest.mark.django_db
@@ -95,6 +104,7 @@ class FakeWeb:
 FAKE_DNS = {
     "blog.example": [PUBLIC_IP],
     "other.example": [PUBLIC_IP],
+    "films.example": [PUBLIC_IP],  # a blogging platform: one host, a blog per path
     "inside.example": [PUBLIC_IP, "10.0.0.7"],  # one private answer is enough to refuse
     "metadata.example": ["169.254.169.254"],
     "mapped.example": ["::ffff:127.0.0.1"],  # loopback dressed as IPv6
@@ -125,9 +135,11 @@ def web(settings, monkeypatch):
 
 @pytest.fixture
 def comment_with(client, review, django_capture_on_commit_callbacks):
-    """Posts an approved comment with this website and runs what the commit queues."""
+    """Posts an approved comment with this website (its writer opted in to "recently posted",
+    unless `show_recent_post=""`) and runs what the commit queues."""
 
     def _post(url, **data):
+        data.setdefault("show_recent_post", "on")
         with django_capture_on_commit_callbacks(execute=True):
             response = post_comment(client, review, url=url, **data)
         assert response.status_code == HTTPStatus.FOUND
@@ -168,7 +180,7 @@ def test_a_comment_approved_by_a_moderator_gets_its_recent_post_then(
     settings.COMMENTS_MODERATION = "all"
     web.serve(BLOG, FEED, content_type="application/rss+xml")
     with django_capture_on_commit_callbacks(execute=True):
-        post_comment(client, review, url=BLOG)
+        post_comment(client, review, url=BLOG, show_recent_post="on")
     comment = Comment.objects.get(url=BLOG)
     assert comment.status == Comment.Status.PENDING
     assert web.requested == []  # nothing is read for a held comment
@@ -295,7 +307,7 @@ def test_private_and_non_http_targets_are_refused_without_a_request(
 
 def test_a_website_that_is_not_http_is_never_fetched(web, review):
     # The form only takes http(s) websites; an imported comment may carry anything.
-    comment = CommentFactory(review=review, url="ftp://blog.example/feed")
+    comment = CommentFactory(review=review, url="ftp://blog.example/feed", show_recent_post=True)
     tasks.fetch_recent_post.enqueue(comment.pk)
     assert web.requested == []
     assert not CommenterFeed.objects.exists()
@@ -357,12 +369,14 @@ def test_a_site_is_read_at_most_once_a_day(web, comment_with):
     web.serve(BLOG, FEED, content_type="application/rss+xml")
 
     comment_with(BLOG, comment="First.")
-    comment_with("https://blog.example/about", comment="Second, same site.")
+    comment_with("https://BLOG.example:443?utm=x#top", comment="Second, same site.")
     assert web.requested == [BLOG]
+    feed = CommenterFeed.objects.get()
+    assert feed.next_fetch_at == feed.fetched_at + timedelta(days=1)
 
-    CommenterFeed.objects.update(fetched_at=timezone.now() - timedelta(days=1, minutes=1))
-    comment_with("https://blog.example/about", comment="Third, a day later.")
-    assert web.requested == [BLOG, "https://blog.example/about"]
+    CommenterFeed.objects.update(next_fetch_at=timezone.now() - timedelta(minutes=1))
+    comment_with("https://blog.example", comment="Third, a day later.")
+    assert web.requested == [BLOG, BLOG]
 
 
 def test_switched_off_nothing_is_fetched_or_shown(web, settings, comment_with, client, review):
@@ -388,7 +402,12 @@ def test_the_review_page_costs_the_same_queries_with_and_without_recent_posts(we
     expected = len(empty.captured_queries)
 
     for n in range(20):
-        CommentFactory(review=review, url=f"https://blog{n}.example/", name=f"Reader {n}")
+        CommentFactory(
+            review=review,
+            url=f"https://blog{n}.example/",
+            name=f"Reader {n}",
+            show_recent_post=True,
+        )
     with CaptureQueriesContext(connection) as without_feeds:
         assert "recently posted" not in client.get(url).content.decode()
     assert len(without_feeds.captured_queries) == expected
@@ -594,3 +613,473 @@ def test_a_trickling_blog_costs_an_approval_at_most_the_deadline(
     assert time.monotonic() - started < 3
     assert CommenterFeed.objects.get().failures == 1
     assert "recently posted" not in page(client, review)
+
+
+# Keyed by the commenter's site URL (scheme, host, port, path), not by host.
+
+PLATFORM_ALICE = "https://films.example/alice/"
+PLATFORM_BOB = "https://films.example/bob/"
+
+
+def platform_page(user):
+    return (
+        f'<!doctype html><html><head><title>{user}</title><link rel="alternate" '
+        f'type="application/rss+xml" href="/{user}/rss/"></head><body>{user}</body></html>'
+    ).encode()
+
+
+def test_two_blogs_on_one_host_get_two_lines(web, comment_with, client, review):
+    for user, title in (("alice", "Alice on long takes"), ("bob", "Bob on film grain")):
+        web.serve(f"https://films.example/{user}/", platform_page(user))
+        web.serve(
+            f"https://films.example/{user}/rss/",
+            rss((title, f"https://films.example/{user}/p", "Fri, 20 Nov 2026 10:00:00 GMT")),
+            content_type="application/rss+xml",
+        )
+
+    comment_with(PLATFORM_ALICE, name="Alice", comment="From Alice.")
+    comment_with(PLATFORM_BOB, name="Bob", comment="From Bob.")
+
+    assert web.requested == [
+        PLATFORM_ALICE,
+        "https://films.example/alice/rss/",
+        PLATFORM_BOB,
+        "https://films.example/bob/rss/",
+    ]
+    assert sorted(CommenterFeed.objects.values_list("site_url", "latest_title")) == [
+        ("https://films.example/alice", "Alice on long takes"),
+        ("https://films.example/bob", "Bob on film grain"),
+    ]
+    html = page(client, review)
+    assert (
+        'Alice recently posted: <a href="https://films.example/alice/p" rel="nofollow ugc">'
+        "Alice on long takes</a>"
+    ) in html
+    assert (
+        'Bob recently posted: <a href="https://films.example/bob/p" rel="nofollow ugc">'
+        "Bob on film grain</a>"
+    ) in html
+
+
+@pytest.mark.parametrize(
+    ("website", "site"),
+    [
+        ("https://films.example/alice/", "https://films.example/alice"),
+        ("https://films.example/alice", "https://films.example/alice"),
+        ("https://Films.EXAMPLE/alice//", "https://films.example/alice"),
+        ("https://films.example:443/alice/?ref=comment#latest", "https://films.example/alice"),
+        ("http://films.example:80/", "http://films.example"),
+        ("http://films.example:8080/blog/", "http://films.example:8080/blog"),
+        ("https://films.example/Alice/", "https://films.example/Alice"),  # paths keep their case
+        ("https://[2001:DB8::1]/blog/", "https://[2001:db8::1]/blog"),
+        ("ftp://films.example/alice/", None),
+        ("https://films.example:99999/", None),
+    ],
+)
+def test_a_site_is_its_url_with_the_path_normalised(website, site):
+    assert recent_posts.site_url_of(website) == site
+
+
+def test_spellings_of_one_site_share_its_line_and_its_read(web, comment_with, client, review):
+    web.serve(PLATFORM_ALICE, platform_page("alice"))
+    web.serve(
+        "https://films.example/alice/rss/",
+        rss(
+            (
+                "Alice on long takes",
+                "https://films.example/alice/p",
+                "Fri, 20 Nov 2026 10:00:00 GMT",
+            )
+        ),
+        content_type="application/rss+xml",
+    )
+
+    comment_with(PLATFORM_ALICE, name="Alice", comment="First.")
+    comment_with("https://FILMS.example/alice?utm_source=x", name="Alice", comment="Second.")
+
+    assert web.requested == [PLATFORM_ALICE, "https://films.example/alice/rss/"]  # read once
+    assert CommenterFeed.objects.count() == 1
+    assert page(client, review).count("Alice recently posted:") == 2
+
+
+def test_discovery_starts_from_the_path_without_query_or_fragment(web, comment_with):
+    web.serve("https://films.example/alice", platform_page("alice"))
+    web.serve("https://films.example/alice/rss/", FEED, content_type="application/rss+xml")
+
+    comment_with("https://films.example/alice?ref=comment#top")
+
+    assert web.requested[0] == "https://films.example/alice"  # not the host's home page
+
+
+# The reader's choice: "Show my latest post under my comment".
+
+
+def form_checkbox(html):
+    match = re.search(r'<input type="checkbox" name="show_recent_post"[^>]*>', html)
+    return match.group(0) if match else None
+
+
+def test_the_box_sits_under_the_website_field_unticked_for_a_new_commenter(web, client, review):
+    html = page(client, review)
+
+    box = form_checkbox(html)
+    assert box is not None and "checked" not in box
+    assert 'for="id_show_recent_post"' in html
+    assert ">Show my latest post under my comment</label>" in html
+    assert html.index('name="url"') < html.index('name="show_recent_post"')
+    assert html.index('name="show_recent_post"') < html.index('name="rating"')
+
+
+def test_the_box_is_in_crispys_markup_too(web, review):
+    html = same_markup(CommentForm(review=review, csrf_token="t" * 64))
+    assert form_checkbox(html) is not None
+
+
+def test_switched_off_there_is_no_box(web, settings, client, review):
+    settings.COMMENTS_FETCH_RECENT_POSTS = False
+    assert form_checkbox(page(client, review)) is None
+    assert "Show my latest post" not in page(client, review)
+
+
+@pytest.mark.parametrize(("posted", "stored"), [("on", True), ("", False)])
+def test_the_choice_is_stored_on_the_comment(web, comment_with, posted, stored):
+    web.serve(BLOG, FEED, content_type="application/rss+xml")
+
+    comment = comment_with(BLOG, show_recent_post=posted)
+
+    assert comment.show_recent_post is stored
+    assert web.requested == ([BLOG] if stored else [])  # nothing read without consent
+
+
+def test_a_form_sent_back_with_an_error_keeps_the_box_as_ticked(web, client, review):
+    response = post_comment(client, review, comment="", url=BLOG, show_recent_post="on")
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "checked" in form_checkbox(response.content.decode())
+
+
+def test_a_comment_whose_writer_did_not_opt_in_shows_no_line(web, comment_with, client, review):
+    web.serve(BLOG, FEED, content_type="application/rss+xml")
+    comment_with(BLOG, name="Ada Reader", comment="Opted in.")
+    comment_with(BLOG, name="Quiet Reader", comment="Not opted in.", show_recent_post="")
+
+    html = page(client, review)
+    assert "Ada Reader recently posted:" in html
+    assert "Quiet Reader recently posted" not in html  # the same site's line, not for them
+
+
+def test_the_choice_is_remembered_with_the_name_when_asked(web, comment_with, client, review):
+    comment_with(BLOG, comment="Remember me.", remember="on")
+    assert "checked" in form_checkbox(page(client, review))
+
+    comment_with(BLOG, comment="Remember me, no line.", remember="on", show_recent_post="")
+    assert "checked" not in form_checkbox(page(client, review))
+
+
+def test_a_moderator_can_switch_a_comments_line_off_in_the_admin(
+    web, comment_with, client, review, moderator
+):
+    web.serve(BLOG, FEED, content_type="application/rss+xml")
+    comment = comment_with(BLOG, name="Ada Reader")
+    assert "Ada Reader recently posted:" in page(client, review)
+
+    client.force_login(moderator)
+    response = client.post(
+        reverse("admin:comments_comment_change", args=[comment.pk]),
+        {
+            "status": comment.status,
+            "name": comment.name,
+            "email": comment.email,
+            "url": comment.url,
+            "body": comment.body,  # show_recent_post left unticked
+            "moderation_log-TOTAL_FORMS": "0",
+            "moderation_log-INITIAL_FORMS": "0",
+            "moderation_log-MIN_NUM_FORMS": "0",
+            "moderation_log-MAX_NUM_FORMS": "0",
+        },
+    )
+    client.logout()
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert "recently posted" not in page(client, review)
+
+
+def test_a_signed_in_author_gets_no_box(web, client, review, moderator):
+    client.force_login(moderator)
+    assert form_checkbox(page(client, review)) is None
+
+
+# Retries after failures: 10 min, 1 h, 6 h, then a day; a success resets.
+
+
+def read_again(comment):
+    """Time passes until the site is due, then its comment's fetch task runs."""
+    CommenterFeed.objects.update(next_fetch_at=timezone.now() - timedelta(seconds=1))
+    tasks.fetch_recent_post.enqueue(comment.pk)
+    return CommenterFeed.objects.get()
+
+
+def wait_after(feed):
+    return feed.next_fetch_at - feed.fetched_at
+
+
+def test_failures_are_retried_sooner_at_first_then_daily(web, comment_with):
+    web.pages[BLOG] = TimeoutError("timed out")
+    comment = comment_with(BLOG)
+
+    feed = CommenterFeed.objects.get()
+    waits = [wait_after(feed)]
+    for _ in range(4):
+        feed = read_again(comment)
+        waits.append(wait_after(feed))
+
+    assert waits == [
+        timedelta(minutes=10),
+        timedelta(hours=1),
+        timedelta(hours=6),
+        timedelta(days=1),
+        timedelta(days=1),
+    ]
+    assert feed.failures == 5
+    assert len(web.requested) == 5
+
+
+def test_a_site_waiting_after_a_failure_is_not_asked_before_its_time(web, comment_with):
+    web.pages[BLOG] = TimeoutError("timed out")
+    comment_with(BLOG, comment="First.")
+    comment_with(BLOG, comment="Second, five minutes later.")
+
+    assert web.requested == [BLOG]
+    assert CommenterFeed.objects.get().failures == 1
+
+
+def test_a_success_after_failures_shows_the_line_and_resets_the_wait(
+    web, comment_with, client, review
+):
+    web.pages[BLOG] = TimeoutError("timed out")
+    comment = comment_with(BLOG)
+    read_again(comment)
+    assert CommenterFeed.objects.get().failures == 2
+
+    web.serve(BLOG, FEED, content_type="application/rss+xml")  # the blog is back
+    feed = read_again(comment)
+
+    assert (feed.failures, feed.latest_title) == (0, "On slow cinema")
+    assert wait_after(feed) == timedelta(days=1)
+    assert "recently posted: <a" in page(client, review)
+
+
+@pytest.fixture
+def database_tasks(settings, monkeypatch):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    # The worker drops connections between tasks: that would end the test's transaction.
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+
+
+def run_worker():
+    """`manage.py db_worker --batch`: every task that is due, then stop."""
+    db_worker.Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="recent-1",
+        excluded_queue_names=[],
+    ).run()
+
+
+def fetch_rows():
+    return list(
+        DBTaskResult.objects.filter(task_path="comments.tasks.fetch_recent_post").order_by(
+            "enqueued_at"
+        )
+    )
+
+
+def test_with_the_worker_a_failed_read_queues_its_own_retry_for_the_sites_next_time(
+    web, database_tasks, review
+):
+    web.pages[BLOG] = TimeoutError("timed out")
+    comment = CommentFactory(review=review, url=BLOG, show_recent_post=True)
+    tasks.fetch_recent_post.enqueue(comment.pk)
+
+    run_worker()
+
+    first, retry = fetch_rows()
+    assert first.status == "SUCCESSFUL"  # the task itself never fails: the site did
+    assert retry.status == "READY" and retry.args_kwargs["args"] == [comment.pk]
+    assert retry.run_after == CommenterFeed.objects.get().next_fetch_at
+    assert retry.run_after - first.enqueued_at >= timedelta(minutes=9)
+
+    web.serve(BLOG, FEED, content_type="application/rss+xml")  # back ten minutes later
+    DBTaskResult.objects.filter(pk=retry.pk).update(run_after=timezone.now())
+    CommenterFeed.objects.update(next_fetch_at=timezone.now())
+    run_worker()
+
+    assert [row.status for row in fetch_rows()] == ["SUCCESSFUL", "SUCCESSFUL"]  # no third
+    assert CommenterFeed.objects.get().latest_title == "On slow cinema"
+
+
+def test_with_the_worker_retries_stop_after_a_few_failures(web, database_tasks, review):
+    web.pages[BLOG] = TimeoutError("timed out")
+    comment = CommentFactory(review=review, url=BLOG, show_recent_post=True)
+    tasks.fetch_recent_post.enqueue(comment.pk)
+
+    for _ in range(8):
+        DBTaskResult.objects.filter(status="READY").update(run_after=timezone.now())
+        CommenterFeed.objects.update(next_fetch_at=timezone.now())
+        run_worker()
+
+    assert len(web.requested) == 1 + recent_posts.SCHEDULED_RETRIES
+    assert not DBTaskResult.objects.filter(status="READY").exists()
+
+
+# `manage.py backfill_recent_posts`: comments approved before the feature, or whose read is over.
+
+
+def backfill(*args):
+    out = io.StringIO()
+    call_command("backfill_recent_posts", *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def backfill_comments(web, review, monkeypatch):
+    """Approved, opted-in comments of two due sites, and others the command must leave alone;
+    made oldest first, as posted."""
+    for name in ("due", "fresh", "new", "quiet", "held", "spam"):
+        web.serve(f"https://{name}.example/", FEED, content_type="application/rss+xml")
+        monkeypatch.setitem(FAKE_DNS, f"{name}.example", [PUBLIC_IP])
+
+    def opted_in(url, **fields):
+        return CommentFactory(review=review, url=url, show_recent_post=True, **fields)
+
+    made = {
+        "new": opted_in("https://new.example/"),
+        "quiet": CommentFactory(review=review, url="https://quiet.example/"),  # did not opt in
+        "held": opted_in("https://held.example/", status=Comment.Status.PENDING),
+        "spam": opted_in("https://spam.example/", status=Comment.Status.SPAM),
+        "fresh": opted_in("https://fresh.example/"),
+        "due": opted_in("https://due.example/"),
+        "due-again": opted_in("https://DUE.example"),
+    }
+    now = timezone.now()
+    CommenterFeed.objects.create(
+        site_url="https://fresh.example", fetched_at=now, next_fetch_at=now + timedelta(hours=20)
+    )
+    CommenterFeed.objects.create(
+        site_url="https://due.example",
+        fetched_at=now - timedelta(days=2),
+        next_fetch_at=now - timedelta(days=1),
+    )
+    return made
+
+
+def test_backfill_reads_only_due_sites_of_approved_opted_in_comments(
+    web, backfill_comments, client, review
+):
+    out = backfill()
+
+    # Newest comment's site first; each site once.
+    assert web.requested == ["https://due.example/", "https://new.example/"]
+    assert "Queued 2 site(s)." in out
+    assert set(
+        CommenterFeed.objects.exclude(latest_title="").values_list("site_url", flat=True)
+    ) == {"https://due.example", "https://new.example"}
+    assert not CommenterFeed.objects.filter(
+        site_url__in=["https://quiet.example", "https://held.example", "https://spam.example"]
+    ).exists()
+    html = page(client, review)
+    assert html.count("recently posted:") == 3  # new, and both comments naming due.example
+
+    assert "Queued 0 site(s)." in backfill()  # now all fresh
+    assert len(web.requested) == 2
+
+
+def test_backfill_dry_run_lists_the_sites_and_reads_nothing(web, backfill_comments):
+    out = backfill("--dry-run")
+
+    due = backfill_comments["due-again"].pk
+    new = backfill_comments["new"].pk
+    assert out.splitlines() == [
+        f"https://due.example  (comment {due})",
+        f"https://new.example  (comment {new})",
+        "2 site(s) would be read.",
+    ]
+    assert web.requested == []
+
+
+def test_backfill_stops_at_its_limit_and_says_so(web, backfill_comments):
+    out = backfill("--limit", "1")
+
+    assert web.requested == ["https://due.example/"]
+    assert "Queued 1 site(s)." in out
+    assert "More sites are due: the limit (1) stopped here." in out
+
+    backfill("--limit", "1")
+    assert web.requested == ["https://due.example/", "https://new.example/"]
+
+
+def test_backfill_refuses_to_run_while_the_feature_is_off(web, settings, backfill_comments):
+    settings.COMMENTS_FETCH_RECENT_POSTS = False
+    with pytest.raises(CommandError, match="COMMENTS_FETCH_RECENT_POSTS"):
+        backfill()
+    assert "2 site(s) would be read." in backfill("--dry-run")
+    assert web.requested == []
+
+
+def test_backfill_refuses_a_limit_below_one(web):
+    with pytest.raises(CommandError):
+        backfill("--limit", "0")
+
+
+# The upgrade: rows keyed by host move to the site their comments name (migration 0013).
+
+MIGRATION = importlib.import_module("comments.migrations.0013_recent_posts_by_site")
+
+
+def migrate_rows():
+    MIGRATION.rekey_feeds(django_apps, SimpleNamespace(connection=connection))
+
+
+def test_the_upgrade_moves_host_rows_to_their_sites(review):
+    read_at = timezone.now() - timedelta(hours=3)
+    for url in (
+        "https://films.example/alice/",
+        "https://films.example/bob",
+        "https://solo.example/blog/",
+        "https://root.example/",
+        "https://gone.example/x/",
+        "https://gone.example/y/",
+    ):
+        CommentFactory(review=review, url=url)
+    CommentFactory(review=review, url="https://held.example/", status=Comment.Status.PENDING)
+
+    def host_row(host, feed_url):
+        return CommenterFeed.objects.create(
+            site_url=host,
+            feed_url=feed_url,
+            latest_title=f"Post on {host}",
+            fetched_at=read_at,
+        )
+
+    host_row("https://films.example", "https://films.example/bob/rss/")
+    host_row("https://solo.example", "https://solo.example/blog/feed/")
+    host_row("https://root.example", "https://root.example/feed/")
+    host_row("https://gone.example", "https://elsewhere.example/feed")  # which site? unknown
+    host_row("https://held.example", "https://held.example/feed")  # no approved comment
+
+    migrate_rows()
+
+    rows = dict(CommenterFeed.objects.values_list("site_url", "latest_title"))
+    assert rows == {
+        "https://films.example/bob": "Post on https://films.example",  # its feed is under /bob
+        "https://solo.example/blog": "Post on https://solo.example",
+        "https://root.example": "Post on https://root.example",
+        "https://held.example": "Post on https://held.example",
+    }
+    assert {row.next_fetch_at for row in CommenterFeed.objects.all()} == {
+        read_at + timedelta(days=1)
+    }

@@ -77,7 +77,8 @@ def test_a_held_comment_is_shown_to_its_writer_only(client, review):
     assert f'id="comment-{held.pk}"' in landing
     assert AWAITING in landing
     assert "My held opinion, in place." in landing
-    assert heading(landing) == "1 Comment"  # held comments are not counted
+    # Counted for its writer alone, and said to be theirs and held.
+    assert heading(landing) == "2 Comments (1 of them yours, awaiting moderation)"
 
     stranger = Client().get(review.get_absolute_url()).content.decode()
     assert f'id="comment-{held.pk}"' not in stranger

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from comments.models import Comment
 from films.models import Credit, Film, Genre
-from reviews.models import Author, Review
+from reviews.models import Author, Review, Tag
 
 
 def public_page_types():
@@ -23,6 +23,7 @@ def public_page_types():
     genre = Genre.objects.filter(films__reviews__in=Review.objects.published()).first()
     author = Author.objects.filter(reviews__in=Review.objects.published()).first()
     reply_to = Comment.objects.filter(review=review, status=Comment.Status.APPROVED).first()
+    tag = Tag.objects.filter(reviews__in=Review.objects.published()).first()
     return [
         ("home", reverse("reviews:home")),
         ("home page 2", reverse("reviews:home") + "?page=2"),
@@ -37,6 +38,8 @@ def public_page_types():
         ("person", person.get_absolute_url()),
         ("genre", genre.get_absolute_url()),
         ("author", author.get_absolute_url()),
+        ("tag", tag.get_absolute_url()),
+        ("tag index", reverse("reviews:tags")),
         ("search results", reverse("reviews:search") + "?q=" + film.title.split()[0]),
         ("search, empty query", reverse("reviews:search") + "?q="),
         ("not found", "/reviews/no-such-review/"),

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reviews import sitemaps
+from reviews.models import Tag
 from tests import factories
 from tests.reviews.reading_data import draft, make_film, scheduled
 
@@ -77,14 +78,15 @@ def test_the_index_lists_each_section_with_its_newest_lastmod(client):
     film = make_film("Her", "her", director=factories.PersonFactory(slug="spike-jonze"))
     newest = (timezone.now() - timedelta(days=2)).replace(microsecond=0)
     factories.ReviewFactory(film=film, published_at=timezone.now() - timedelta(days=9))
-    factories.ReviewFactory(film=film, published_at=newest)
+    tagged = factories.ReviewFactory(film=film, published_at=newest)
+    tagged.tags.add(Tag.objects.create(name="Romance", slug="romance"))  # a tags section too
 
     entries = index_entries(client)
 
     base = "http://testserver"
     assert set(entries) == {
         f"{base}/sitemap-{section}.xml"
-        for section in ("pages", "reviews", "films", "people", "authors")
+        for section in ("pages", "reviews", "films", "people", "authors", "tags")
     }
     assert entries[f"{base}/sitemap-reviews.xml"] == newest.isoformat()
     assert all(entries.values())

@@ -16,7 +16,9 @@ SPOILER_RE = re.compile(
 def body_html(client, body):
     review = ReviewFactory(body=body)
     html = client.get(review.get_absolute_url()).content.decode()
-    return html[html.index('class="review-body"') :]
+    start = html.index('class="review-body"')
+    # The body ends where the share links begin (they hold a <details> menu of their own).
+    return html[start : html.index('<section class="share"', start)]
 
 
 def test_a_spoiler_block_hides_its_paragraphs_until_opened(client):
