@@ -128,10 +128,22 @@ def review_jsonld(request, review, *, directors=(), image_url="", keywords=()):
     return data
 
 
-def film_jsonld(request, film, *, directors=(), image_url="", average=None, count=0):
-    """schema.org Movie; aggregateRating (critics' scores) only once there is one.
+def film_jsonld(
+    request,
+    film,
+    *,
+    directors=(),
+    image_url="",
+    average=None,
+    count=0,
+    reader_average=None,
+    reader_count=0,
+):
+    """schema.org Movie with an aggregateRating that is a score the page shows.
 
-    `count` is the number of reviews with a score, the ones `average` is taken over.
+    The readers' score (`reader_average` over `reader_count` counted ratings: one per reader,
+    comments/ratings.py) once the page shows it; until then the critics' average (`average`
+    over the `count` reviews with a score); none when neither exists.
     """
     data = {"@context": "https://schema.org", **movie_jsonld(request, film, directors=directors)}
     if image_url:
@@ -142,7 +154,17 @@ def film_jsonld(request, film, *, directors=(), image_url="", average=None, coun
         data["duration"] = f"PT{film.runtime_minutes}M"
     if film.certification:
         data["contentRating"] = film.certification
-    if average is not None and count:
+    if reader_average is not None and reader_count:
+        # Readers rate 1–10, each with a comment (a short review of their own).
+        data["aggregateRating"] = {
+            "@type": "AggregateRating",
+            "ratingValue": round(float(reader_average), 1),
+            "bestRating": 10,
+            "worstRating": 1,
+            "ratingCount": reader_count,
+            "reviewCount": reader_count,
+        }
+    elif average is not None and count:
         data["aggregateRating"] = {
             "@type": "AggregateRating",
             "ratingValue": round(float(average), 1),

@@ -140,6 +140,13 @@ class FilmListView(PageParamMixin, ListView):
         ]
 
 
+def _reader_score(audience):
+    """The readers' score for the film's JSON-LD, only when the page shows it."""
+    if audience is None or not audience.is_shown:
+        return {}
+    return {"reader_average": audience.average, "reader_count": audience.count}
+
+
 class FilmDetailView(DetailView):
     """A film: facts, credits, the critics' and the audience's scores, its published reviews."""
 
@@ -173,6 +180,7 @@ class FilmDetailView(DetailView):
                 image_url=image_url,
                 average=context.get("critic_average"),
                 count=context.get("critic_count", 0),  # reviews with a score
+                **_reader_score(context.get("audience")),
             ),
         )
         return context

@@ -2,6 +2,7 @@
 puts the review's address on the clipboard and says so; without, a plain link to the review."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import require_chromium
 from tests.factories import ReviewFactory
@@ -23,7 +24,8 @@ def test_copy_link_puts_the_review_address_on_the_clipboard(live_server, browser
 
         copy.click()
 
-        assert page.locator(".share-status").inner_text() == "Link copied."
+        # The clipboard answers asynchronously: wait for the message rather than race it.
+        expect(page.locator(".share-status")).to_have_text("Link copied.")
         assert page.evaluate("navigator.clipboard.readText()") == address
         assert page.url == address  # the click did not navigate
     finally:

@@ -270,20 +270,38 @@ def test_the_review_page_shows_the_audience_score_beside_the_critics(film, revie
     assert f'href="{film.get_absolute_url()}#reader-reviews"' in header
 
 
-def test_film_jsonld_aggregate_rating_stays_the_critics(film, review, other_review):
-    # What was found: the film's aggregateRating is the critics' (scored reviews), and readers'
-    # ratings are not in any JSON-LD; it stays so, whatever readers rate.
-    for n in range(5):
-        rate(review, 1, email=f"reader{n}@example.net")
-    rate(other_review, 2, email="reader0@example.net")
-
+def film_jsonld(film):
     html = Client().get(film.get_absolute_url()).content.decode()
     (block,) = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
-    movie = json.loads(block)
+    return json.loads(block)
 
-    assert movie["aggregateRating"]["ratingValue"] == 7.5
-    assert movie["aggregateRating"]["ratingCount"] == 2
-    assert movie["aggregateRating"]["reviewCount"] == 2
+
+def test_film_jsonld_aggregate_rating_counts_one_rating_per_reader(
+    settings, film, review, other_review
+):
+    settings.AUDIENCE_SCORE_MIN_COUNT = 3
+    # Two readers: below the minimum the page shows only the critics' average, and so does
+    # the JSON-LD.
+    rate(review, 1, email="reader0@example.net")
+    rate(review, 3, email="reader1@example.net")
+    assert film_jsonld(film)["aggregateRating"]["ratingValue"] == 7.5  # the critics' 7 and 8
+    assert film_jsonld(film)["aggregateRating"]["ratingCount"] == 2
+
+    # Reader 0 rates again on the other review (their latest counts, once), and a third
+    # reader arrives: the score the page now shows is the readers', over three readers.
+    rate(other_review, 5, email="Reader0@Example.net")
+    rate(other_review, 7, email="reader2@example.net")
+
+    rating = film_jsonld(film)["aggregateRating"]
+    assert rating == {
+        "@type": "AggregateRating",
+        "ratingValue": 5.0,  # (5 + 3 + 7) / 3
+        "bestRating": 10,
+        "worstRating": 1,
+        "ratingCount": 3,
+        "reviewCount": 3,
+    }
+    assert "From 3 reader ratings" in audience(film)
 
 
 # --- Reader reviews on the film page
