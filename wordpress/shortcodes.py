@@ -13,6 +13,10 @@ A review body is Markdown that passes block HTML through, sanitised by reviews.m
   and the shortcode is kept in an HTML comment (readers do not see it; an editor does).
 - ``[embed]URL[/embed]`` and a YouTube or Vimeo address alone on its line become a paragraph
   with a link: no third-party player, so no third-party requests or cookies on the page.
+- A block editor image (``<figure class="wp-block-image"><img …><figcaption>…</figcaption>
+  </figure>``) and a bare ``<img>`` (perhaps in a link) go through ``image_for`` the same way,
+  with the figcaption as caption; otherwise they are kept as links (the sanitiser would drop an
+  ``<img>`` silently).
 - ``[[name]]`` (WordPress's escaped shortcode) becomes the text ``[name]``; the site's own
   conventions (``[image N]``, ``[pullquote]``, ``[spoiler]``) are left alone, so a body exported
   by this site imports unchanged; any other shortcode is kept as text and reported.
@@ -65,6 +69,18 @@ SHORTCODE_RE = re.compile(
 )
 ATTR_RE = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'\]>]+))""")
 IMG_RE = re.compile(r"(?:<a\b[^>]*>\s*)?(<img\b[^>]*>)(?:\s*</a>)?", re.I)
+# The block editor's image block: a <figure> holding one image and perhaps its caption.
+FIGURE_RE = re.compile(
+    r"<figure\b[^>]*>\s*(?:<a\b[^>]*>\s*)?(?P<img><img\b[^>]*>)(?:\s*</a>)?\s*"
+    r"(?:<figcaption\b[^>]*>(?P<caption>.*?)</figcaption>\s*)?</figure>",
+    re.I | re.S,
+)
+WP_IMAGE_CLASS_RE = re.compile(r"\bwp-image-(\d+)\b")
+# An image alone in its paragraph: the whole paragraph becomes the figure.
+P_IMG_RE = re.compile(
+    r"<p\b[^>]*>\s*(?:<a\b[^>]*>\s*)?(<img\b[^>]*>)(?:\s*</a>)?\s*</p>", re.I | re.S
+)
+P_OPEN_RE = re.compile(r"<p\b", re.I)
 VIDEO_HOSTS = {
     "youtube.com": "YouTube",
     "m.youtube.com": "YouTube",
@@ -116,9 +132,10 @@ def link_card(url):
 
 
 class _Converter:
-    def __init__(self, attachments, image_for, post_id):
-        self.attachments = {str(key): value for key, value in (attachments or {}).items()}
+    def __init__(self, attachments, image_for, post_id, quiet_images=False):
+        self.attachments = attachments or {}
         self.image_for = image_for
+        self.quiet_images = quiet_images
         self.post_id = str(post_id or "")
         self.report = []
 
@@ -156,8 +173,8 @@ class _Converter:
         )
         # WordPress names the attachment in the caption's id="attachment_5" and the image's
         # class="wp-image-5".
-        attachment_id = re.search(r"(\d+)$", attrs.get("id", "")) or re.search(
-            r"\bwp-image-(\d+)\b", img_attrs.get("class", "")
+        attachment_id = re.search(r"(\d+)$", attrs.get("id", "")) or WP_IMAGE_CLASS_RE.search(
+            img_attrs.get("class", "")
         )
         image = Image(
             src=img_attrs.get("src", ""),
@@ -179,7 +196,8 @@ class _Converter:
                 f"image {image.src[:80]!r}: not a web address, only its caption kept"
             )
             return f"\n\n<p><em>{caption_html}</em></p>\n\n" if caption_html else ""
-        self.report.append(f"image {url} kept as a link (not imported as a review image)")
+        if not self.quiet_images:  # else image_for has said why
+            self.report.append(f"image {url} kept as a link (not imported as a review image)")
         label = escape(image.alt or urlsplit(url).path.rsplit("/", 1)[-1] or url)
         caption = f"<br>\n<em>{caption_html}</em>" if caption_html else ""
         return f'\n\n<p><a href="{escape(url)}">{label}</a>{caption}</p>\n\n'
@@ -223,7 +241,30 @@ class _Converter:
 
     @staticmethod
     def _parent(att):
-        return att.parent_id if isinstance(att, Attachment) else ""
+        return getattr(att, "parent_id", "")
+
+    def html_image(self, match):
+        """A block editor <figure> or a bare <img>, through image_for like a [caption]."""
+        img_attrs = _attrs(match.group("img") if "img" in match.re.groupindex else match.group(1))
+        caption_html = (match.groupdict().get("caption") or "").strip()
+        attachment_id = WP_IMAGE_CLASS_RE.search(img_attrs.get("class", ""))
+        image = Image(
+            src=img_attrs.get("src", ""),
+            alt=img_attrs.get("alt", ""),
+            caption=unescape(strip_tags(caption_html)).strip(),
+            attachment_id=attachment_id.group(1) if attachment_id else "",
+        )
+        block = self.figure(image, caption_html)
+        if match.re is IMG_RE and self._inside_paragraph(match):
+            # Markdown leaves an HTML paragraph's content alone: the figure must stand outside.
+            return f"</p>{block}<p>"
+        return block
+
+    @staticmethod
+    def _inside_paragraph(match):
+        before = match.string[: match.start()]
+        opened = [m.start() for m in P_OPEN_RE.finditer(before)]
+        return bool(opened) and opened[-1] > before.lower().rfind("</p>")
 
     def embed(self, original, inner):
         url = _web_url(unescape(strip_tags(inner)))
@@ -244,6 +285,9 @@ class _Converter:
         parts = HTML_COMMENT_RE.split(content or "")
         for index in range(0, len(parts), 2):  # odd indexes are HTML comments: left alone
             text = SHORTCODE_RE.sub(self.shortcode, parts[index])
+            text = FIGURE_RE.sub(self.html_image, text)
+            text = P_IMG_RE.sub(self.html_image, text)
+            text = IMG_RE.sub(self.html_image, text)
             parts[index] = BARE_URL_LINE_RE.sub(self.bare_video_line, text)
         body = re.sub(r"\n{3,}", "\n\n", "".join(parts))
         return body, self.report
@@ -255,10 +299,12 @@ def convert_post_body(
     attachments: Mapping[str, Attachment | str] | None = None,
     image_for: ImageImporter | None = None,
     post_id: str = "",
+    quiet_images: bool = False,
 ) -> tuple[str, list[str]]:
     """A WordPress post's HTML as a review body, and what the import report should list.
 
     `attachments` maps WordPress attachment ids to their files (for [gallery] and captions);
-    `image_for` imports one image as a ReviewImage and returns its order, or None.
+    `image_for` imports one image as a ReviewImage and returns its order, or None;
+    `quiet_images`: image_for reports the images it does not import, so no note here.
     """
-    return _Converter(attachments, image_for, post_id).convert(content)
+    return _Converter(attachments, image_for, post_id, quiet_images).convert(content)

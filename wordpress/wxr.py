@@ -26,30 +26,34 @@ Reading (``import_wxr``) maps a WordPress export onto this site, with these assu
 - Comments keep their thread, author, email, website (http/https only), IP and date; approved
   "1" → approved, "0" → pending, "spam" → spam, "trash" → removed. Pingbacks and trackbacks
   are skipped.
-- Each post's old permalink path and ``/?p=<id>`` are kept as LegacyRedirects.
+- Each post's old addresses (permalink, ``/?p=<id>``…) and each author's ``/author/<name>/``
+  are kept as LegacyRedirects (``wordpress.redirects``).
 - Running the same file again adds nothing: authors, posts and comments are remembered by their
   WordPress ids (ImportedItem, per exported site).
 
-WXR files are untrusted input: they are parsed with defusedxml, which refuses any DTD, entity
-declaration or external reference (no entity expansion, no XXE) wherever it hides, and only
-UTF-8 is accepted. A comment id used twice in one export is reported and skipped; the import
-goes on.
+WXR files are untrusted input: wordpress.stream reads them one item at a time (constant memory)
+with defusedxml, which refuses any DTD, entity declaration or external reference (no entity
+expansion, no XXE) wherever it hides, and only UTF-8 is accepted. A comment id used twice in one
+export is reported and skipped; the import goes on. Categories and tags: wordpress.terms; media
+(--uploads): wordpress.media.
 
-Writing (``export_wxr``) produces a WXR 1.2 file of published reviews, their authors and approved
-comments (threaded with ``wp:comment_parent``) that ``import_wxr`` reads back.
+Writing a WXR file of this site is ``wordpress.export.export_wxr``.
 """
 
+import io
 import ipaddress
+import json
+import pickle
 import re
-import xml.etree.ElementTree as ET
+import tempfile
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from itertools import chain, islice
+from types import GeneratorType
 from urllib.parse import unquote, urlsplit
 
-import defusedxml.ElementTree as DefusedET
-from defusedxml import DefusedXmlException
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
@@ -60,26 +64,22 @@ from comments.counts import deferred_comment_counts
 from comments.models import Comment
 from core.http import int_param
 from core.progress import silent
-from core.text import xml_safe
 from films.models import Film
 from reviews.models import Author, Review
 
-from .models import ImportedItem, LegacyRedirect
+from . import redirects, stream
+from .media import MediaImporter, MediaIndex, site_hosts
+from .models import ImportedItem
 from .shortcodes import convert_post_body
+from .terms import TermImporter
 
-NS = {
-    "wp": "http://wordpress.org/export/1.2/",
-    "content": "http://purl.org/rss/1.0/modules/content/",
-    "excerpt": "http://wordpress.org/export/1.2/excerpt/",
-    "dc": "http://purl.org/dc/elements/1.1/",
-    "wfw": "http://wellformedweb.org/CommentAPI/",
-}
-# WordPress 3.0 and 3.1 exports use earlier namespace versions; they mean the same.
-WP_NAMESPACES = [f"http://wordpress.org/export/1.{n}/" for n in (2, 1, 0)]
-EXCERPT_NAMESPACES = [f"http://wordpress.org/export/1.{n}/excerpt/" for n in (2, 1, 0)]
+# Re-exported: wordpress.export writes with these.
+NS = stream.NS
+WXRError = stream.WXRError
 
 BLOCK_COMMENT_RE = re.compile(r"<!--\s*/?wp:.*?-->\n?", re.S)
 ZERO_DATE = "0000-00-00 00:00:00"
+POSTS_PER_TRANSACTION = 100
 MAX_DEPTH = 20  # Comment.path holds 23 levels of 10-digit ids; deeper replies join an ancestor.
 
 STATUS_MAP = {"publish": Review.Status.PUBLISHED, "future": Review.Status.SCHEDULED}
@@ -94,182 +94,57 @@ COMMENT_STATUS_MAP = {
 }
 
 
-class WXRError(ValueError):
-    """The file cannot be imported; the message says why, for the operator."""
-
-
-@dataclass
-class WXRAuthor:
-    id: str
-    login: str
-    email: str = ""
-    display_name: str = ""
-    first_name: str = ""
-    last_name: str = ""
-
-
-@dataclass
-class WXRComment:
-    id: str
-    parent_id: str
-    author: str
-    email: str
-    url: str
-    ip: str
-    date_gmt: str
-    content: str
-    approved: str
-    type: str
-    user_id: str
-
-
-@dataclass
-class WXRPost:
-    id: str
-    title: str
-    link: str
-    creator: str
-    content: str
-    excerpt: str
-    post_name: str
-    status: str
-    post_date: str
-    post_date_gmt: str
-    comment_status: str
-    film_name: str = ""
-    film_slug: str = ""
-    meta: dict = field(default_factory=dict)
-    comments: list = field(default_factory=list)
-
-
-@dataclass
-class WXRDocument:
-    site: str
-    authors: list
-    posts: list
-    skipped_items: int = 0
-
-
-# Reading ------------------------------------------------------------------------------------
-
-
-def _decode(data: bytes) -> str:
-    """The file as text, or WXRError when it is not UTF-8."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise WXRError("The file is not UTF-8 text, so it is not a WordPress export.") from exc
-
-
-def _text(element, path, default=""):
-    found = None
-    for prefix, uris in (("wp:", WP_NAMESPACES), ("excerpt:", EXCERPT_NAMESPACES)):
-        if path.startswith(prefix):
-            tag = path.removeprefix(prefix)
-            for uri in uris:
-                found = element.find(f"{{{uri}}}{tag}")
-                if found is not None:
-                    break
-            break
-    else:
-        found = element.find(path, NS)
-    if found is None or found.text is None:
-        return default
-    return found.text.strip() if path not in ("content:encoded",) else found.text
-
-
-def _findall(element, tag):
-    """wp:<tag> children, in whichever WXR namespace version the file uses."""
-    for uri in WP_NAMESPACES:
-        found = element.findall(f"{{{uri}}}{tag}")
-        if found:
-            return found
-    return []
-
-
-def parse(data: bytes) -> WXRDocument:
-    """Parses WXR bytes, or raises WXRError with a message for the operator."""
-    text = _decode(data)
-    try:
-        # The parser itself refuses DTDs, entities and external references: no pattern to dodge.
-        root = DefusedET.fromstring(text, forbid_dtd=True, forbid_entities=True)
-    except DefusedXmlException as exc:
-        raise WXRError(
-            "The file declares a DTD or entities (<!DOCTYPE or <!ENTITY), which WordPress "
-            "exports never do; refused for safety."
-        ) from exc
-    except ET.ParseError as exc:
-        raise WXRError(f"The file is not well-formed XML ({exc}).") from exc
-    channel = root.find("channel")
-    if root.tag != "rss" or channel is None or _text(channel, "wp:wxr_version") == "":
-        raise WXRError(
-            "The file is XML but not a WordPress export (WXR): no <rss><channel> with "
-            "<wp:wxr_version>."
-        )
-    site = (
-        _text(channel, "wp:base_site_url")
-        or _text(channel, "wp:base_blog_url")
-        or _text(channel, "link")
-    )
-    authors = [
-        WXRAuthor(
-            id=_text(a, "wp:author_id"),
-            login=_text(a, "wp:author_login"),
-            email=_text(a, "wp:author_email"),
-            display_name=_text(a, "wp:author_display_name"),
-            first_name=_text(a, "wp:author_first_name"),
-            last_name=_text(a, "wp:author_last_name"),
-        )
-        for a in _findall(channel, "author")
-        if _text(a, "wp:author_login")
-    ]
-    posts, skipped = [], 0
-    for item in channel.findall("item"):
-        if _text(item, "wp:post_type") != "post" or not _text(item, "wp:post_id"):
-            skipped += 1  # pages, attachments, menu items, revisions…
-            continue
-        post = WXRPost(
-            id=_text(item, "wp:post_id"),
-            title=_text(item, "title"),
-            link=_text(item, "link"),
-            creator=_text(item, "dc:creator"),
-            content=_text(item, "content:encoded"),
-            excerpt=_text(item, "excerpt:encoded"),
-            post_name=_text(item, "wp:post_name"),
-            status=_text(item, "wp:status"),
-            post_date=_text(item, "wp:post_date"),
-            post_date_gmt=_text(item, "wp:post_date_gmt"),
-            comment_status=_text(item, "wp:comment_status", "open"),
-        )
-        for category in item.findall("category"):
-            if category.get("domain") == "film" and (category.text or "").strip():
-                post.film_name = category.text.strip()
-                post.film_slug = category.get("nicename", "")
-                break
-        for meta in _findall(item, "postmeta"):
-            post.meta.setdefault(_text(meta, "wp:meta_key"), _text(meta, "wp:meta_value"))
-        post.comments = [
-            WXRComment(
-                id=_text(c, "wp:comment_id"),
-                parent_id=_text(c, "wp:comment_parent", "0"),
-                author=_text(c, "wp:comment_author"),
-                email=_text(c, "wp:comment_author_email"),
-                url=_text(c, "wp:comment_author_url"),
-                ip=_text(c, "wp:comment_author_IP"),
-                date_gmt=_text(c, "wp:comment_date_gmt"),
-                content=_text(c, "wp:comment_content"),
-                approved=_text(c, "wp:comment_approved", "0"),
-                type=_text(c, "wp:comment_type"),
-                user_id=_text(c, "wp:comment_user_id", "0"),
-            )
-            for c in _findall(item, "comment")
-            if _text(c, "wp:comment_id")
-        ]
-        posts.append(post)
-    return WXRDocument(site=site[:200], authors=authors, posts=posts, skipped_items=skipped)
-
-
 # Importing ----------------------------------------------------------------------------------
+
+
+class SpooledList:
+    """A list for the import report: its first items in memory, the rest pickled to a temporary
+    file, so the report of an export of any size (a row per post) takes the same memory.
+    Supports append, extend, len, truth and iteration (one iteration at a time)."""
+
+    KEEP = 100
+
+    def __init__(self, items=()):
+        self._head, self._file, self._length = [], None, 0
+        self.extend(items)
+
+    def append(self, item):
+        self._length += 1
+        if len(self._head) < self.KEEP:
+            self._head.append(item)
+            return
+        if self._file is None:
+            # Deleted when closed or collected; lives as long as the report.
+            self._file = tempfile.TemporaryFile()  # noqa: SIM115
+        pickle.dump(item, self._file)
+
+    def extend(self, items):
+        for item in items:
+            self.append(item)
+
+    def __len__(self):
+        return self._length
+
+    def __iter__(self):
+        yield from self._head
+        if self._file is None:
+            return
+        end = self._file.tell()
+        self._file.seek(0)
+        try:
+            while self._file.tell() < end:
+                yield pickle.load(self._file)  # written by this process, never read from input
+        finally:
+            self._file.seek(end)
+
+    def __eq__(self, other):
+        return list(self) == list(other)
+
+    __hash__ = None
+
+
+def _spooled():
+    return field(default_factory=SpooledList)
 
 
 @dataclass
@@ -280,15 +155,74 @@ class ImportCounts:
     present: dict = field(default_factory=dict)
     skipped_pingbacks: int = 0
     skipped_items: int = 0
-    problems: list = field(default_factory=list)  # what was skipped and why, for the operator
+    problems: SpooledList = _spooled()  # what was skipped and why, for the operator
     # One row per post for the dry-run table: post, film, year, score, where the score came from.
-    rows: list = field(default_factory=list)
-    ambiguous: list = field(default_factory=list)  # films the blogger should confirm
-    author_clashes: list = field(default_factory=list)  # logins that exist here already
+    rows: SpooledList = _spooled()
+    ambiguous: SpooledList = _spooled()  # films the blogger should confirm
+    author_clashes: SpooledList = _spooled()  # logins that exist here already
+    shortcodes: SpooledList = _spooled()  # kept as text in a review body
+    media_missing: SpooledList = _spooled()  # no such file in the uploads folder
+    media_broken: SpooledList = _spooled()  # not an image the site accepts
+    media_skipped: SpooledList = _spooled()  # no --uploads, another site's image…
+    media_unplaced: SpooledList = _spooled()  # imported, not shown in the text
+    unknown_genres: SpooledList = _spooled()  # --categories-as genres, no match
+    hints: list = field(default_factory=list)  # what to do next
 
     def add(self, kind, created):
         bucket = self.created if created else self.present
         bucket[kind] = bucket.get(kind, 0) + 1
+
+    def write_json(self, out, *, dry_run=False):
+        """Writes the report as JSON to the text stream `out`, a row at a time."""
+        _write_json(self.as_json(dry_run=dry_run), out)
+
+    def as_json(self, *, dry_run=False):
+        """The report as data for JSON (lists as iterables: see write_json)."""
+        return {
+            "dry_run": dry_run,
+            "created": dict(self.created),
+            "already_present": dict(self.present),
+            "skipped": {
+                "pingbacks_and_trackbacks": self.skipped_pingbacks,
+                "items_not_posts": self.skipped_items,
+            },
+            "posts": (
+                row | {"score": None if row["score"] is None else float(row["score"])}
+                for row in self.rows
+            ),
+            "needs_a_look": {
+                "films_to_confirm": self.ambiguous,
+                "author_clashes": self.author_clashes,
+                "shortcodes_kept_as_text": self.shortcodes,
+                "missing_media": self.media_missing,
+                "broken_media": self.media_broken,
+                "media_not_imported": self.media_skipped,
+                "media_not_placed": self.media_unplaced,
+                "unknown_genres": self.unknown_genres,
+                "other": self.problems,
+            },
+            "hints": self.hints,
+        }
+
+
+def _write_json(value, out, indent=0):
+    """json.dump for data holding SpooledLists and generators, written item by item."""
+    pad, inner = "  " * indent, "  " * (indent + 1)
+    if isinstance(value, dict):
+        out.write("{")
+        for n, (key, item) in enumerate(value.items()):
+            out.write(("," if n else "") + f"\n{inner}{json.dumps(key)}: ")
+            _write_json(item, out, indent + 1)
+        out.write(f"\n{pad}}}" if value else "}")
+    elif isinstance(value, (list, tuple, SpooledList, GeneratorType)):
+        out.write("[")
+        n = 0
+        for n, item in enumerate(value, 1):  # n afterwards: whether there was any item
+            out.write(("," if n > 1 else "") + f"\n{inner}")
+            _write_json(item, out, indent + 1)
+        out.write(f"\n{pad}]" if n else "]")
+    else:
+        out.write(json.dumps(value, ensure_ascii=False))
 
 
 def _gmt(value):
@@ -392,21 +326,6 @@ def _unique_slug(model, base, max_length, field_name="slug"):
     return slug
 
 
-def _legacy_path(link):
-    """The path of an old permalink, decoded and without its trailing slash ("" if none)."""
-    parts = urlsplit(link or "")
-    path = unquote(parts.path)
-    if parts.query:
-        return ""  # "?p=…" links are stored from the post id instead
-    path = path.rstrip("/")
-    return path[:500] if path else ""
-
-
-def normalise_path(path):
-    """A request path as LegacyRedirect stores it."""
-    return path.rstrip("/")[:500]
-
-
 def _remembered(source, kind, source_id, model):
     """The object an earlier run imported for this WordPress id (None if none or deleted)."""
     item = ImportedItem.objects.filter(source=source, kind=kind, source_id=source_id).first()
@@ -438,6 +357,7 @@ def _import_author(doc, wp_author, counts, author_map):
     author = _remembered(doc.site, kind, key, Author)
     if author is not None:
         counts.add("authors", False)
+        _import_author_redirects(doc, wp_author, author, counts)
         return author
     User = get_user_model()
     login = wp_author.login[:150]
@@ -480,7 +400,17 @@ def _import_author(doc, wp_author, counts, author_map):
             slug=_unique_slug(Author, slugify(login), 140),
         )
     _remember(doc.site, kind, key, author)
+    _import_author_redirects(doc, wp_author, author, counts)
     return author
+
+
+def _import_author_redirects(doc, wp_author, author, counts):
+    """The author's old /author/<nicename>/ address, for their author page here."""
+    source = redirects.import_source(doc.site)
+    for created in redirects.save_author_redirects(
+        source=source, login=wp_author.login, author=author
+    ):
+        counts.add("redirects", created)
 
 
 def _year(value):
@@ -565,6 +495,7 @@ def _import_post(doc, post, authors, counts, options):
     review = _remembered(doc.site, kind, post.id, Review)
     if review is not None:
         counts.add("reviews", False)
+        _add_media_later(post, review, options, counts)
         return review
     status = STATUS_MAP.get(post.status, Review.Status.DRAFT)
     published_at = _gmt(post.post_date_gmt)
@@ -591,9 +522,11 @@ def _import_post(doc, post, authors, counts, options):
     )
     for doubt in choice.doubts:
         counts.ambiguous.append(f"Post {post.id} ({post.title}): film {film}: {doubt}.")
-    body, body_notes = convert_post_body(BLOCK_COMMENT_RE.sub("", post.content), post_id=post.id)
-    counts.problems.extend(f"Post {post.id} ({post.title}): {note}." for note in body_notes)
-    body = body.strip() or "(No text.)"
+    media = options["media"].for_post(post)
+    body, body_notes = _body(post, options, media.image_for)
+    for note in body_notes:
+        kept = counts.shortcodes if note.startswith("shortcode ") else counts.problems
+        kept.append(f"Post {post.id} ({post.title}): {note}.")
     review = Review.objects.create(
         film=film,
         author=author,
@@ -609,18 +542,53 @@ def _import_post(doc, post, authors, counts, options):
     )
     _remember(doc.site, kind, post.id, review)
     counts.add("reviews", True)
+    media.save(review)
+    options["media"].poster(post, film)
+    options["terms"].apply(review, post.terms)
     return review
 
 
-def _import_redirects(doc, post, review, counts):
-    paths = [_legacy_path(post.link)] if _legacy_path(post.link) else []
-    post_id = int_param(post.id)  # as the redirect middleware reads "/?p=" (ASCII digits)
-    if post_id is not None:
-        paths.append(f"/?p={post_id}")
-    for path in paths:
-        _, created = LegacyRedirect.objects.get_or_create(
-            old_path=path, defaults={"review": review}
+def _body(post, options, image_for):
+    """The review body for a post, and the notes for the report."""
+    body, notes = convert_post_body(
+        BLOCK_COMMENT_RE.sub("", post.content),
+        attachments=options["media"].index.attachments,
+        image_for=image_for,
+        post_id=post.id,
+        quiet_images=True,
+    )
+    return body.strip() or "(No text.)", notes
+
+
+def _add_media_later(post, review, options, counts):
+    """A post imported before without --uploads: its images now, unless the review's text was
+    edited since (an author's words are never overwritten) or it has images already."""
+    media = options["media"]
+    if media.root is None or review.images.exists():
+        return
+    as_imported, _ = _body(post, options, lambda image: None)
+    post_media = media.for_post(post)
+    body, _ = _body(post, options, post_media.image_for)
+    post_media.plan_attached()
+    if not post_media.planned:
+        return  # nothing to bring in
+    if review.body != as_imported:
+        counts.problems.append(
+            f"Post {post.id} ({post.title}): its review was edited since it was imported: "
+            f"images not added (add them in the admin)."
         )
+        return
+    review.body = body
+    review.save()
+    post_media.save(review)
+    media.poster(post, review.film)
+
+
+def _import_redirects(doc, post, review, counts, options=None):
+    """Every old address of the post (wordpress.redirects.post_paths) for its review."""
+    comments_per_page = (options or {}).get("comments_per_page")
+    source = redirects.import_source(doc.site, comments_per_page=comments_per_page)
+    for created in redirects.save_post_redirects(source=source, post=post, review=review):
         counts.add("redirects", created)
 
 
@@ -638,24 +606,52 @@ def _clean_ip(value):
         return None
 
 
-def _import_comments(doc, post, review, users_by_wp_id, counts, owners):
-    """`owners`: {WordPress comment id: post id} of the comments this file already had."""
+def _owner_post(doc, review_id):
+    """The WordPress post id an earlier import made this review from ("" if none)."""
+    item = ImportedItem.objects.filter(
+        source=doc.site, kind=ImportedItem.Kind.POST, object_id=review_id
+    ).first()
+    return item.source_id if item else ""
+
+
+def _remembered_comments(doc, comment_ids, chunk=500):
+    """{WordPress comment id: Comment} of an earlier run, in a query per 500 comments rather
+    than one per comment (a forgotten item whose comment was deleted is dropped: imported
+    again)."""
+    found = {}
+    for start in range(0, len(comment_ids), chunk):
+        items = dict(
+            ImportedItem.objects.filter(
+                source=doc.site,
+                kind=ImportedItem.Kind.COMMENT,
+                source_id__in=comment_ids[start : start + chunk],
+            ).values_list("source_id", "object_id")
+        )
+        comments = Comment.objects.in_bulk(items.values()) if items else {}
+        stale = [source_id for source_id, pk in items.items() if pk not in comments]
+        if stale:
+            ImportedItem.objects.filter(
+                source=doc.site, kind=ImportedItem.Kind.COMMENT, source_id__in=stale
+            ).delete()
+        found.update({source_id: comments[pk] for source_id, pk in items.items() if pk in comments})
+    return found
+
+
+def _import_comments(doc, post, review, users_by_wp_id, counts):
     kind = ImportedItem.Kind.COMMENT
     wanted = {}
     for comment in post.comments:
         if comment.type in ("pingback", "trackback"):
             counts.skipped_pingbacks += 1
             continue
-        if comment.id in wanted or comment.id in owners:
+        if comment.id in wanted:
             # WordPress ids are unique per site: a second use is a damaged or merged export.
             counts.problems.append(
-                f"Comment {comment.id} of post {post.id} skipped: post "
-                f"{owners.get(comment.id, post.id)} already has a comment with that id."
+                f"Comment {comment.id} of post {post.id} skipped: post {post.id} already has a "
+                f"comment with that id."
             )
             continue
         wanted[comment.id] = comment
-    for comment_id in wanted:
-        owners[comment_id] = post.id
 
     def chain(comment):
         """The ancestors' ids, nearest first, stopping at a missing parent or a loop."""
@@ -674,13 +670,19 @@ def _import_comments(doc, post, review, users_by_wp_id, counts, owners):
         wanted.values(),
         key=lambda c: (len(ancestry[c.id]), c.date_gmt, int_param(c.id, default=0)),
     )
-    saved = {}
+    saved, remembered = {}, _remembered_comments(doc, list(wanted))
     for wp_comment in order:
-        existing = _remembered(doc.site, kind, wp_comment.id, Comment)
+        existing = remembered.get(wp_comment.id)
         if existing is not None and existing.review_id != review.pk:
+            # Found in the database, not in a dict of every id seen: memory stays constant.
+            owner = _owner_post(doc, existing.review_id)
             counts.problems.append(
-                f"Comment {wp_comment.id} of post {post.id} skipped: an earlier import gave "
-                f"that id to a comment on another review."
+                f"Comment {wp_comment.id} of post {post.id} skipped: "
+                + (
+                    f"post {owner} already has a comment with that id."
+                    if owner
+                    else "an earlier import gave that id to a comment on another review."
+                )
             )
             continue
         if existing is not None:
@@ -712,150 +714,120 @@ def _import_comments(doc, post, review, users_by_wp_id, counts, owners):
         counts.add("comments", True)
 
 
+class _Source:
+    """The export to read, opened afresh for each pass: bytes, or a file's path."""
+
+    def __init__(self, data=None, path=None):
+        self.data, self.path = data, path
+
+    def open(self):
+        if self.path is not None:
+            return open(self.path, "rb")  # noqa: SIM115 - closed by the caller's `with`
+        return io.BytesIO(self.data)
+
+
+def _first_pass(source):
+    """Reads the whole file once before anything is written: a broken file imports nothing.
+    Returns the channel, the number of posts (for the progress bar) and the attachments."""
+    posts = 0
+    with source.open() as file:
+        items = stream.read_wxr(file)
+        channel = next(items)
+        index, hosts = MediaIndex.empty(), site_hosts(channel.site)
+        for item in items:
+            if isinstance(item, stream.WXRPost):
+                posts += 1
+            elif isinstance(item, stream.WXRAttachment):
+                index.add(item, hosts)
+    return channel, posts, index
+
+
 def import_wxr(
     *,
-    data: bytes,
+    data: bytes | None = None,
+    path=None,
     dry_run: bool = False,
     progress=silent,
     field_map=None,
     score_field=None,
     author_map=None,
+    uploads=None,
+    categories_as="tags",
+    comments_per_page=None,
 ) -> ImportCounts:
-    """Imports a WXR file's authors, posts, comments and permalinks, in one transaction.
+    """Imports a WXR file's authors, terms, posts, media, comments and permalinks.
 
+    The file (`path`, or `data` as bytes) is streamed twice, one item at a time: a first pass
+    checks it all and notes its attachments, the second imports. Authors and terms are saved in
+    one transaction, then posts (each with its comments, images, tags and old addresses, never
+    half of one) in transactions of POSTS_PER_TRANSACTION: a long import neither holds its locks
+    for its whole run nor waits for a disk flush per post. A dry run rolls everything back and
+    writes no file.
     `progress` wraps the loop over posts to show how far it got (core.progress.progress).
     `field_map`: {"film_title"/"film_year"/"imdb_id": the blog's custom field for it};
     `score_field`: the custom field holding the score; `author_map`: {WordPress login: local
-    username} for logins that exist here already."""
-    options = {"field_map": field_map or {}, "score_field": score_field}
+    username} for logins that exist here already; `uploads`: a copy of wp-content/uploads;
+    `categories_as`: "tags", or "genres" to file reviews' films under existing genres;
+    `comments_per_page`: WordPress's top-level comments per page, which old comment-page
+    addresses need (stored for the site; WordPress's default, 50, when never given)."""
+    source = _Source(data, path)
     author_map = author_map or {}
-    doc = parse(data)
-    counts = ImportCounts(skipped_items=doc.skipped_items)
-    with transaction.atomic():
-        authors, users_by_wp_id, owners = {}, {}, {}
-        for wp_author in doc.authors:
-            author = _import_author(doc, wp_author, counts, author_map)
-            authors[wp_author.login] = author
-            if wp_author.id:
-                users_by_wp_id[wp_author.id] = author.user
+    channel, total, index = _first_pass(source)
+    counts = ImportCounts()
+    options = {
+        "field_map": field_map or {},
+        "score_field": score_field,
+        "comments_per_page": comments_per_page,
+        "media": MediaImporter(
+            uploads=uploads, index=index, site=channel.site, counts=counts, dry_run=dry_run
+        ),
+        "terms": TermImporter(site=channel.site, counts=counts, categories_as=categories_as),
+    }
+    # A dry run is one transaction rolled back; otherwise each batch of posts commits.
+    with transaction.atomic() if dry_run else nullcontext(), source.open() as file:
+        items = stream.read_wxr(file)
+        doc = next(items)
+        authors, users_by_wp_id = {}, {}
+        with transaction.atomic():
+            for wp_author in doc.authors:
+                author = _import_author(doc, wp_author, counts, author_map)
+                authors[wp_author.login] = author
+                if wp_author.id:
+                    users_by_wp_id[wp_author.id] = author.user
+            options["terms"].channel_terms(doc.terms)
         for login in sorted(set(author_map) - {a.login for a in doc.authors}):
             counts.problems.append(f"--author-map {login}=…: the file has no author {login!r}.")
-        # Each review's comment count is recounted once, after its comments, not per comment.
-        with deferred_comment_counts():
-            for post in progress(doc.posts, desc="Importing posts", unit="post"):
-                review = _import_post(doc, post, authors, counts, options)
-                _import_redirects(doc, post, review, counts)
-                _import_comments(doc, post, review, users_by_wp_id, counts, owners)
+        posts = (item for item in items if _counted(item, counts))
+        posts = progress(posts, desc="Importing posts", unit="post", total=total)
+        for batch in _batches(posts, POSTS_PER_TRANSACTION):
+            with transaction.atomic():
+                for post in batch:
+                    # The review's comment count is recounted once, after its comments.
+                    with deferred_comment_counts():
+                        review = _import_post(doc, post, authors, counts, options)
+                        _import_redirects(doc, post, review, counts, options)
+                        _import_comments(doc, post, review, users_by_wp_id, counts)
         if dry_run:
             transaction.set_rollback(True)
+    if not uploads and (counts.media_skipped or index.attachments):
+        counts.hints.append(
+            "Images were not imported: pass --uploads with a copy of the blog's "
+            "wp-content/uploads folder to import them."
+        )
     return counts
 
 
-# Exporting ----------------------------------------------------------------------------------
+def _batches(iterable, size):
+    """Lazy runs of up to `size` items: nothing is read ahead of the item being imported."""
+    iterator = iter(iterable)
+    for first in iterator:
+        yield chain([first], islice(iterator, size - 1))
 
 
-def _wp(tag):
-    return f"{{{NS['wp']}}}{tag}"
-
-
-def _sub(parent, tag, text="", **attrib):
-    # ElementTree writes any character it is given: a row holding a control character (saved
-    # before the validators, or by a script) would make a file that no XML parser reads back.
-    element = ET.SubElement(parent, tag, {name: xml_safe(value) for name, value in attrib.items()})
-    element.text = "" if text is None else xml_safe(text)
-    return element
-
-
-def _wxr_date(value):
-    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S") if value else ZERO_DATE
-
-
-def export_wxr(*, progress=silent) -> bytes:
-    """A WXR 1.2 document of published reviews, their authors and approved comments.
-
-    `progress` wraps the loop over reviews to show how far it got (core.progress.progress)."""
-    for prefix, uri in NS.items():
-        ET.register_namespace(prefix, uri)
-    site = settings.SITE_URL
-    rss = ET.Element("rss", {"version": "2.0"})
-    channel = ET.SubElement(rss, "channel")
-    _sub(channel, "title", settings.SITE_NAME)
-    _sub(channel, "link", site)
-    _sub(channel, "description", "")
-    _sub(channel, "language", settings.LANGUAGE_CODE)
-    _sub(channel, _wp("wxr_version"), "1.2")
-    _sub(channel, _wp("base_site_url"), site)
-    _sub(channel, _wp("base_blog_url"), site)
-
-    reviews = list(Review.objects.published().select_related("film", "author__user").order_by("pk"))
-    for author in sorted({r.author for r in reviews}, key=lambda a: a.pk):
-        element = ET.SubElement(channel, _wp("author"))
-        _sub(element, _wp("author_id"), author.user_id)
-        _sub(element, _wp("author_login"), author.user.get_username())
-        _sub(element, _wp("author_email"), author.user.email)
-        _sub(element, _wp("author_display_name"), author.display_name)
-        _sub(element, _wp("author_first_name"), author.user.first_name)
-        _sub(element, _wp("author_last_name"), author.user.last_name)
-
-    comments_by_review = {}
-    for comment in Comment.objects.approved().filter(review__in=reviews).order_by("path"):
-        comments_by_review.setdefault(comment.review_id, []).append(comment)
-    approved_ids = {c.pk for cs in comments_by_review.values() for c in cs}
-
-    for review in progress(reviews, desc="Exporting reviews", unit="review"):
-        item = ET.SubElement(channel, "item")
-        _sub(item, "title", review.headline)
-        _sub(item, "link", f"{site}{review.get_absolute_url()}")
-        _sub(
-            item,
-            "pubDate",
-            review.published_at.astimezone(UTC).strftime("%a, %d %b %Y %H:%M:%S +0000"),
-        )
-        _sub(item, f"{{{NS['dc']}}}creator", review.author.user.get_username())
-        _sub(item, "guid", f"{site}/?p={review.pk}", isPermaLink="false")
-        _sub(item, "description", "")
-        _sub(item, f"{{{NS['content']}}}encoded", review.body)
-        _sub(item, f"{{{NS['excerpt']}}}encoded", review.standfirst)
-        _sub(item, _wp("post_id"), review.pk)
-        local = timezone.localtime(review.published_at)
-        _sub(item, _wp("post_date"), local.strftime("%Y-%m-%d %H:%M:%S"))
-        _sub(item, _wp("post_date_gmt"), _wxr_date(review.published_at))
-        _sub(item, _wp("comment_status"), "open" if review.comments_open else "closed")
-        _sub(item, _wp("ping_status"), "closed")
-        _sub(item, _wp("post_name"), review.slug)
-        _sub(item, _wp("status"), "publish")
-        _sub(item, _wp("post_parent"), 0)
-        _sub(item, _wp("menu_order"), 0)
-        _sub(item, _wp("post_type"), "post")
-        _sub(item, _wp("post_password"), "")
-        _sub(item, _wp("is_sticky"), 0)
-        _sub(item, "category", review.film.title, domain="film", nicename=review.film.slug)
-        for key, value in (
-            ("rating", review.rating),
-            ("year", review.film.year),
-            ("verdict", review.verdict),
-        ):
-            if value not in ("", None):  # no score: no rating field, as WordPress would have
-                meta = ET.SubElement(item, _wp("postmeta"))
-                _sub(meta, _wp("meta_key"), key)
-                _sub(meta, _wp("meta_value"), value)
-        for comment in comments_by_review.get(review.pk, []):
-            element = ET.SubElement(item, _wp("comment"))
-            # A reply whose parent is not public hangs from its nearest approved ancestor.
-            ancestors = [int(step) for step in comment.path.split("/")[:-1]]
-            parent = next((pk for pk in reversed(ancestors) if pk in approved_ids), 0)
-            _sub(element, _wp("comment_id"), comment.pk)
-            _sub(element, _wp("comment_author"), comment.name)
-            _sub(element, _wp("comment_author_email"), comment.email)
-            _sub(element, _wp("comment_author_url"), comment.url)
-            _sub(element, _wp("comment_author_IP"), comment.ip_address or "")
-            created = timezone.localtime(comment.created_at)
-            _sub(element, _wp("comment_date"), created.strftime("%Y-%m-%d %H:%M:%S"))
-            _sub(element, _wp("comment_date_gmt"), _wxr_date(comment.created_at))
-            _sub(element, _wp("comment_content"), comment.body)
-            _sub(element, _wp("comment_approved"), 1)
-            _sub(element, _wp("comment_type"), "comment")
-            _sub(element, _wp("comment_parent"), parent)
-            _sub(element, _wp("comment_user_id"), comment.user_id or 0)
-    ET.indent(rss)
-    return ET.tostring(rss, encoding="utf-8", xml_declaration=True)
+def _counted(item, counts):
+    """True for a post; counts the items that are skipped (attachments are read separately)."""
+    if isinstance(item, stream.WXRPost):
+        return True
+    if item is stream.SKIPPED:
+        counts.skipped_items += 1
+    return False

@@ -17,7 +17,8 @@ from tests.fuzz.support import (
     assert_well_formed_xml,
     example,
 )
-from wordpress.wxr import export_wxr, import_wxr
+from wordpress.export import export_wxr
+from wordpress.wxr import import_wxr
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,8 @@ from comments.models import Comment
 from reviews.models import Review
 from tests import factories
 from tests.wordpress.test_wxr import SAMPLE, import_sample
-from wordpress.wxr import export_wxr, import_wxr
+from wordpress.export import export_wxr
+from wordpress.wxr import import_wxr
 
 pytestmark = pytest.mark.django_db
 

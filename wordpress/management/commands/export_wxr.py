@@ -5,13 +5,14 @@ from functools import partial
 from django.core.management.base import BaseCommand, CommandError
 
 from core.progress import progress
-from wordpress.wxr import export_wxr
+from wordpress.export import iter_wxr, write_wxr
 
 
 class Command(BaseCommand):
     help = (
-        "Writes published reviews, their authors and approved comments (threaded) as a "
-        "WordPress export file (WXR 1.2), to stdout or --output FILE. WordPress can import it, "
+        "Writes published reviews, their authors, tags, images (as attachments), old "
+        "addresses and approved comments (threaded) as a WordPress export file (WXR 1.2), to "
+        "stdout or --output FILE. WordPress can import it, "
         "and so can import_wxr. It includes commenters' email and IP addresses, as WXR does: "
         "it is a backup of your own data, so keep it private."
     )
@@ -21,13 +22,15 @@ class Command(BaseCommand):
 
     def handle(self, *args, output, verbosity=1, **options):
         # Progress on stderr: stdout may be the export itself.
-        data = export_wxr(progress=partial(progress, stream=self.stderr, verbosity=verbosity))
+        shown = partial(progress, stream=self.stderr, verbosity=verbosity)
         if not output:
-            self.stdout.write(data.decode("utf-8"), ending="")
+            for text in iter_wxr(progress=shown):
+                self.stdout.write(text, ending="")
             return
         try:
+            # Written as it is made, one review at a time: a large site never sits in memory.
             with open(output, "wb") as handle:
-                handle.write(data)
+                write_wxr(handle, progress=shown)
         except OSError as exc:
             raise CommandError(f"Cannot write {output}: {exc.strerror or exc}") from exc
         self.stderr.write(f"Wrote {output}.")
