@@ -229,6 +229,13 @@ class Comment(models.Model):
                 name="comment_counted_idx",
             ),
             models.Index(fields=["rater_key"], name="comment_rater_idx"),
+            # Deciding which ratings count reads a film's rated top-level comments only
+            # (comments/ratings.py), by review: without it SQLite scanned every approved comment.
+            models.Index(
+                fields=["review", "created_at"],
+                condition=Q(parent__isnull=True, rating__isnull=False),
+                name="comment_rated_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
