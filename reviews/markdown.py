@@ -16,10 +16,11 @@ import logging
 import math
 import re
 import secrets
+from html import unescape
 
 import markdown
 import nh3
-from django.utils.html import format_html
+from django.utils.html import format_html, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
@@ -120,6 +121,15 @@ def render_body(body, images=()):
         html = html.replace(f"<p>{token}</p>", block).replace(token, "")
     # Sanitised above; the blocks were built with escaping.
     return mark_safe(html)
+
+
+def plain_summary(body):
+    """The body as plain words for a meta description: no image markers, no pull quotes
+    (repeats), no spoiler passages (a search snippet must not give the ending away)."""
+    text = SPOILER_RE.sub("", body or "")
+    text = IMAGE_RE.sub("", PULLQUOTE_RE.sub("", text))
+    # A description is ~160 characters: the opening is enough to render.
+    return unescape(strip_tags(markdown.markdown(text[:1200])))
 
 
 def reading_minutes(body):

@@ -30,7 +30,7 @@ from core.views import PageParamMixin
 from films.credits import credits_by_role
 from films.models import Credit, Film
 from reviews import og_image, search
-from reviews.markdown import reading_minutes, render_body
+from reviews.markdown import plain_summary, reading_minutes, render_body
 from reviews.models import Author, Review, Tag
 from reviews.pages import review_page
 from reviews.permissions import can_preview
@@ -223,7 +223,7 @@ class ReviewDetailView(DetailView):
             else None,
             meta=seo.page_meta(
                 title=review.headline,
-                description=review.standfirst or review.film.synopsis or review.body,
+                description=review.standfirst or review.film.synopsis or plain_summary(review.body),
                 **_link_preview(self.request, review, poster_url=image_url),
                 og_type="article",
                 noindex=not review.is_public,

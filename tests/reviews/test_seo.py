@@ -179,3 +179,25 @@ def test_drafts_in_the_preview_carry_no_structured_data(client):
     review = factories.ReviewFactory(status="draft", published_at=None)
     client.force_login(review.author.user)
     assert jsonld(client.get(review.get_absolute_url())) == []
+
+
+def test_a_description_from_the_body_has_no_markers_and_no_spoilers(client):
+    film = factories.FilmFactory(synopsis="")
+    review = factories.ReviewFactory(
+        film=film,
+        standfirst="",
+        body=(
+            "[image 1]\n\n"
+            "[pullquote]A line worth repeating.[/pullquote]\n\n"
+            "The opening is *quiet* & patient.\n\n"
+            "[spoiler]\nThe keeper was the signal all along.\n[/spoiler]\n\n"
+            "It ends well."
+        ),
+    )
+    html = client.get(review.get_absolute_url()).content.decode()
+    description = re.search(r'<meta name="description" content="([^"]*)"', html)[1]
+
+    assert description == "The opening is quiet &amp; patient.\n\nIt ends well.".replace(
+        "\n\n", " "
+    )
+    assert "keeper" not in description
