@@ -26,7 +26,7 @@ migrate: install
 	$(DEV_ENV) $(PY) manage.py migrate --noinput
 
 run: migrate
-	$(DEV_ENV) $(PY) manage.py seed_demo --if-empty
+	$(DEV_ENV) $(PY) manage.py seed_demo --if-empty --renditions
 	$(DEV_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install-dev

@@ -148,6 +148,15 @@ class Renditions:
                 )
         setattr(cls, name, self)
 
+    def generate_all(self, instance):
+        """Makes every rendition of `instance` now (each a no-op when already stored), so the
+        first page that shows the image does not wait for them."""
+        if not getattr(instance, self.source):
+            return
+        for width in self.widths:
+            for image_format in RENDITION_FORMATS:
+                getattr(instance, self.spec_name(width, image_format)).generate()
+
     def spec_name(self, width, image_format):
         return f"{self.source}_{width}_{image_format}"
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from PIL import Image
 
 from comments.models import Comment
+from core.images import RENDITION_FORMATS
 from demo.content import DEMO_ACCOUNTS
 from films.models import Credit, Film, Person
 from reviews.models import Author, Review, ReviewImage
@@ -249,3 +250,23 @@ class TestSeededDemo:
     def test_summary_reports_counts(self, seeded):
         assert re.search(r"^\s+\d+\s+films$", seeded, re.M)
         assert re.search(r"^\s+\d+\s+comments$", seeded, re.M)
+
+
+def test_make_run_seeds_every_image_size_up_front(media, client):
+    run_seed("--renditions")
+
+    cached = {path.relative_to(media).as_posix() for path in (media / "CACHE").rglob("*.*")}
+    films = list(Film.objects.exclude(poster=""))
+    images = list(ReviewImage.objects.all())
+    assert films and images
+    for instance, spec in [(film, Film.poster_renditions) for film in films] + [
+        (image, ReviewImage.image_renditions) for image in images
+    ]:
+        for width in spec.widths:
+            for image_format in RENDITION_FORMATS:
+                name = getattr(instance, spec.spec_name(width, image_format)).name
+                assert name in cached, name
+    # The film index then names files that are all there already.
+    html = client.get("/films/").content.decode()
+    for url in re.findall(r"/media/(CACHE/[^\s\"]+)", html):
+        assert url in cached, url

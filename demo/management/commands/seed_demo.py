@@ -8,7 +8,7 @@ from django.db import transaction
 
 from core.progress import progress
 from demo.content import DEMO_ACCOUNTS
-from demo.seed import seed
+from demo.seed import make_renditions, seed
 from reviews.models import Review
 
 __all__ = ["DEMO_ACCOUNTS", "Command"]
@@ -34,6 +34,14 @@ class Command(BaseCommand):
             help="Do nothing if any review exists (used by `make run`).",
         )
         parser.add_argument(
+            "--renditions",
+            action="store_true",
+            help=(
+                "Also make every poster and review image rendition now (used by `make run`), "
+                "so the first pages shown do not wait for them."
+            ),
+        )
+        parser.add_argument(
             "--allow-without-debug",
             action="store_true",
             help=(
@@ -42,7 +50,15 @@ class Command(BaseCommand):
             ),
         )
 
-    def handle(self, *args, if_empty=False, allow_without_debug=False, verbosity=1, **options):
+    def handle(
+        self,
+        *args,
+        if_empty=False,
+        allow_without_debug=False,
+        renditions=False,
+        verbosity=1,
+        **options,
+    ):
         if if_empty and Review.objects.exists():
             self.stdout.write("Reviews already exist: leaving the database as it is (--if-empty).")
             return
@@ -53,8 +69,11 @@ class Command(BaseCommand):
                 "so it only runs with DEBUG=1. Add --allow-without-debug to seed anyway, "
                 "never on a public site."
             )
+        shown = partial(progress, stream=self.stdout, verbosity=verbosity)
         with transaction.atomic():
-            counts = seed(progress=partial(progress, stream=self.stdout, verbosity=verbosity))
+            counts = seed(progress=shown)
+        if renditions:
+            make_renditions(progress=shown)
         self.stdout.write(self.style.SUCCESS("Demo content is in place:"))
         for label, count in counts.items():
             self.stdout.write(f"  {count:>4}  {label}")
