@@ -22,8 +22,6 @@ def _same(stored, reason) -> bool:
 
 def _matches(stored, reason) -> bool:
     """The stored text is `reason` (a "%(name)d" template) with any numbers filled in."""
-    if reason is None:
-        return False
     for text in {str(reason), _default(reason)}:
         pattern = re.sub(r"%\\\(\w+\\\)d", r"\\d+", re.escape(text))
         if re.fullmatch(pattern, stored):
@@ -43,7 +41,7 @@ def reader_reason(*, held_reason, body) -> str:
         return gettext("Comments from new readers are checked before they appear.")
     if _same(stored, moderation.REASON_ALL):
         return gettext("Every comment is checked by a moderator before it appears.")
-    if _matches(stored, getattr(moderation, "REASON_RATING_CHANGE", None)):
+    if _matches(stored, moderation.REASON_RATING_CHANGE):
         return gettext("A new score that changes your rating of this film is checked first.")
     limit = settings.COMMENTS_MAX_LINKS
     if moderation.count_links(body) > limit:
