@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 import defusedxml.ElementTree as DefusedET
 from defusedxml import DefusedXmlException
 
+from core.http import int_param
+
 NS = {
     "wp": "http://wordpress.org/export/1.2/",
     "content": "http://purl.org/rss/1.0/modules/content/",
@@ -209,13 +211,9 @@ def _attachment(item, post_id, postmeta):
         alt=meta.get("_wp_attachment_image_alt", ""),
         caption=_text(item, "excerpt:encoded"),
         parent_id=_text(item, "wp:post_parent", "0"),
-        menu_order=_small_int(_text(item, "wp:menu_order", "0")),
+        # A gallery's order: up to four ASCII digits, else 0.
+        menu_order=int_param(_text(item, "wp:menu_order"), default=0, maximum=9999),
     )
-
-
-def _small_int(text):
-    """An ASCII number of up to four digits, else 0."""
-    return int(text) if text.isascii() and text.isdigit() and len(text) <= 4 else 0
 
 
 def _post(item, post_id, postmeta):
