@@ -22,7 +22,7 @@ from django import forms
 from django.conf import settings
 from django.urls import reverse
 from django.utils.dates import MONTHS
-from django.utils.html import Urlizer, conditional_escape, linebreaks
+from django.utils.html import Urlizer, conditional_escape, linebreaks, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext, pgettext
 
@@ -153,6 +153,17 @@ def render_body(text) -> SafeString:
     html = linebreaks("".join(parts).strip(), autoescape=False)
     html = re.sub(r"\s*<p>(<blockquote[^>]*>|</blockquote>)</p>\s*", r"\n\1\n", html).strip()
     return mark_safe(nh3.clean(html, **_NH3_OPTIONS))
+
+
+# Where a rendered body breaks a line: a space there, or words across it run together.
+_BREAK_RE = re.compile(r"<(?:/p|br\s*/?)>", re.IGNORECASE)
+
+
+def plain_text(body_html, body="") -> str:
+    """A comment as one line of plain text (unescaped: a template escapes it again), from its
+    stored HTML, or rendered from `body` for a row that has none yet."""
+    html = body_html or render_body(body)
+    return " ".join(unescape(strip_tags(_BREAK_RE.sub(" ", html))).split())
 
 
 def _text_html(text, *, linked):

@@ -9,18 +9,15 @@
 Template tags only format; nothing here is reached from a template.
 """
 
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from html import unescape
 from types import SimpleNamespace
 
 from django.conf import settings
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
 from core.http import int_param
@@ -267,16 +264,12 @@ def audience_score(film) -> AudienceScore:
 
 def _excerpt(row) -> str:
     """The comment's opening words as plain text (the template escapes it)."""
-    html = row["body_html"] or rendering.render_body(row["body"])
-    # Paragraphs and line breaks become spaces, not words run together.
-    text = " ".join(unescape(strip_tags(BREAK_RE.sub(" ", html))).split())
-    return Truncator(text).words(EXCERPT_WORDS)
+    return Truncator(rendering.plain_text(row["body_html"], row["body"])).words(EXCERPT_WORDS)
 
 
 READER_REVIEWS_PER_PAGE = 10
 READER_REVIEWS_PARAM = "rpage"
 EXCERPT_WORDS = 45
-BREAK_RE = re.compile(r"<(?:/p|br\s*/?)>", re.IGNORECASE)
 
 
 @dataclass(slots=True)

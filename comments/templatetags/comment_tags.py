@@ -3,11 +3,8 @@
 Nothing here queries or reads the session: what a page shows comes from comments.selectors.
 """
 
-from html import unescape
-
 from django import template
 from django.utils import timezone
-from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext
 
@@ -83,8 +80,7 @@ def reply_quote(comment):
     """What the reply form quotes of the comment it answers: {name, iso, date, excerpt,
     has_spoilers}, from a thread's ShownComment or a Comment (the error page's parent)."""
     created = timezone.localtime(comment.created_at)
-    html = comment.body_html or rendering.render_body(getattr(comment, "body", ""))
-    text = " ".join(unescape(strip_tags(html)).split())
+    text = rendering.plain_text(comment.body_html, getattr(comment, "body", ""))
     return {
         "pk": comment.pk,
         "name": comment.name,

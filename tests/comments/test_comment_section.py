@@ -179,6 +179,13 @@ def test_the_no_javascript_reply_page_quotes_the_comment_answered(client, review
     assert quote(page(client, review)) is None  # a top-level comment answers nobody
 
 
+def test_a_quoted_comment_keeps_a_space_where_its_lines_break(client, review):
+    parent = CommentFactory(review=review, body="First line\nsecond line\n\nNext paragraph")
+    shown = quote(page(client, review, replytocom=parent.pk))
+    excerpt = re.search(r"<blockquote[^>]*>(.*?)</blockquote>", shown, re.S)[1]
+    assert text(excerpt) == "First line second line Next paragraph"
+
+
 def test_a_quoted_comment_with_spoilers_stays_hidden_until_asked(client, review):
     parent = CommentFactory(review=review, body="The pilot was the ghost.", has_spoilers=True)
     shown = quote(page(client, review, replytocom=parent.pk))
